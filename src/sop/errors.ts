@@ -1,0 +1,37 @@
+export type CaseErrorCode =
+  | 'unknown_action'
+  | 'not_assignee'
+  | 'note_required'
+  | 'attachment_required'
+  | 'case_closed'
+  | 'stale_step'
+  | 'unknown_official';
+
+/**
+ * An event the engine refused. The case is unchanged; `messageKey` names the text the person
+ * is shown, `code` is for programs.
+ */
+export class CaseRejectedError extends Error {
+  override readonly name = 'CaseRejectedError';
+  readonly messageKey: string;
+  constructor(
+    readonly code: CaseErrorCode,
+    message: string,
+    readonly params: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.messageKey = `case.rejected.${code}`;
+  }
+}
+
+/** A SOP file that cannot be used: names the file, the path inside it and the reason. */
+export class SopDefinitionError extends Error {
+  override readonly name = 'SopDefinitionError';
+  readonly code = 'sop_invalid';
+  constructor(
+    readonly file: string,
+    readonly issues: ReadonlyArray<{ path: string; reason: string }>,
+  ) {
+    super(issues.map((i) => `${file}: ${i.path || '(root)'}: ${i.reason}`).join('\n'));
+  }
+}

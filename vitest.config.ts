@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    pool: 'forks',
+    // Each file gets its own database and queue prefix, so files may run side by side.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
