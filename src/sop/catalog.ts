@@ -10,7 +10,7 @@ export function loadSopFile(file: string): SopDefinition {
   try {
     raw = parseYaml(readFileSync(file, 'utf8'), { prettyErrors: true });
   } catch (err) {
-    const reason = err instanceof Error ? err.message.split('\n')[0] ?? err.message : String(err);
+    const reason = err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
     throw new SopDefinitionError(file, [{ path: '', reason: `not valid YAML/JSON: ${reason}` }]);
   }
   return parseSop(raw, file);
@@ -35,7 +35,8 @@ export function loadSopFolder(dir: string): SopDefinition[] {
   sops.forEach((sop, i) => {
     const file = files[i] ?? '';
     const other = seen.get(sop.id);
-    if (other) throw new SopDefinitionError(file, [{ path: 'id', reason: `"${sop.id}" is also the id of ${basename(other)}` }]);
+    if (other)
+      throw new SopDefinitionError(file, [{ path: 'id', reason: `"${sop.id}" is also the id of ${basename(other)}` }]);
     seen.set(sop.id, file);
   });
   return sops;

@@ -106,9 +106,11 @@ export const sopDefinitionSchema = z
       }
     });
     sop.steps.forEach((s, i) => {
-      if (stepIds.has(s.id)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `step "${s.id}" is defined twice` });
+      if (stepIds.has(s.id))
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `step "${s.id}" is defined twice` });
       stepIds.add(s.id);
-      if (!roleIds.has(s.actor)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'actor'], message: `no role "${s.actor}"` });
+      if (!roleIds.has(s.actor))
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'actor'], message: `no role "${s.actor}"` });
     });
     const runSteps = sop.steps.filter((s) => s.scope === 'run');
     const start = sop.steps.find((s) => s.id === sop.start);
@@ -117,17 +119,36 @@ export const sopDefinitionSchema = z
     }
     sop.steps.forEach((s, i) => {
       if (s.scope === 'run' && s.actions.length === 0) {
-        ctx.addIssue({ code: 'custom', path: ['steps', i, 'actions'], message: 'a step cases run through needs at least one action' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i, 'actions'],
+          message: 'a step cases run through needs at least one action',
+        });
       }
       const actionIds = new Set<string>();
       s.actions.forEach((a, j) => {
         const at = ['steps', i, 'actions', j];
-        if (actionIds.has(a.id)) ctx.addIssue({ code: 'custom', path: [...at, 'id'], message: `action "${a.id}" is defined twice in this step` });
+        if (actionIds.has(a.id))
+          ctx.addIssue({
+            code: 'custom',
+            path: [...at, 'id'],
+            message: `action "${a.id}" is defined twice in this step`,
+          });
         actionIds.add(a.id);
         const validTarget =
           a.to === END || (a.kind === 'return' && a.to === 'previous') || runSteps.some((r) => r.id === a.to);
-        if (!validTarget) ctx.addIssue({ code: 'custom', path: [...at, 'to'], message: `"${a.to}" is not a step cases run through, nor "end"` });
-        if (a.to === END && !a.outcome) ctx.addIssue({ code: 'custom', path: [...at, 'outcome'], message: 'an action that ends the case names its outcome' });
+        if (!validTarget)
+          ctx.addIssue({
+            code: 'custom',
+            path: [...at, 'to'],
+            message: `"${a.to}" is not a step cases run through, nor "end"`,
+          });
+        if (a.to === END && !a.outcome)
+          ctx.addIssue({
+            code: 'custom',
+            path: [...at, 'outcome'],
+            message: 'an action that ends the case names its outcome',
+          });
       });
     });
   });

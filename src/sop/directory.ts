@@ -23,9 +23,7 @@ export interface Delegation {
 }
 
 export function activeDelegateOf(directory: Directory, officialId: string, now: Date): string | null {
-  const d = directory.delegations.find(
-    (x) => x.officialId === officialId && x.from <= now && now < x.until,
-  );
+  const d = directory.delegations.find((x) => x.officialId === officialId && x.from <= now && now < x.until);
   return d ? d.delegateId : null;
 }
 
@@ -37,7 +35,6 @@ export function findOfficial(directory: Directory, id: string | null): OfficialE
 export function pickHolder(directory: Directory, roleId: string, unitId: string): OfficialEntry | undefined {
   const holders = directory.officials.filter((o) => o.active && o.roleId === roleId && o.unitId === unitId);
   return holders.sort(
-    (a, b) =>
-      (a.lastAssignedAt?.getTime() ?? -1) - (b.lastAssignedAt?.getTime() ?? -1) || a.id.localeCompare(b.id),
+    (a, b) => (a.lastAssignedAt?.getTime() ?? -1) - (b.lastAssignedAt?.getTime() ?? -1) || a.id.localeCompare(b.id),
   )[0];
 }

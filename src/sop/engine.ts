@@ -31,7 +31,9 @@ export function apply(state: CaseState | null, event: CaseEvent, now: Date, ctx:
   }
   if (!state) throw new Error(`event ${event.type} for a case that does not exist`);
   if (state.sopId !== ctx.sop.id || state.sopVersion !== ctx.sop.version) {
-    throw new Error(`case ${state.ticket} runs ${state.sopId}@${state.sopVersion}, not ${ctx.sop.id}@${ctx.sop.version}`);
+    throw new Error(
+      `case ${state.ticket} runs ${state.sopId}@${state.sopVersion}, not ${ctx.sop.id}@${ctx.sop.version}`,
+    );
   }
   switch (event.type) {
     case 'act':
@@ -148,7 +150,14 @@ function timerFired(state: CaseState, event: TimerFiredEvent, now: Date, ctx: En
     effects.push(audit(now, 'reminded', 'system', open, { target: open.assigneeId }));
   } else {
     escalationLevel += 1;
-    const superior = superiorAt(ctx, state.unitId, open.onBehalfOf ?? open.assigneeId, step.actor, escalationLevel, now);
+    const superior = superiorAt(
+      ctx,
+      state.unitId,
+      open.onBehalfOf ?? open.assigneeId,
+      step.actor,
+      escalationLevel,
+      now,
+    );
     const to: Recipient = superior ? { kind: 'official', id: superior } : { kind: 'admins', unitId: state.unitId };
     effects.push(notify(to, 'step.escalation', state, { ...params, level: String(escalationLevel) }));
     effects.push(audit(now, 'escalated', 'system', open, { target: superior }));
@@ -294,7 +303,9 @@ function superiorAt(
   let currentRole: string | undefined = roleId;
   for (let i = 0; i < level; i++) {
     const official = findOfficial(ctx.directory, currentId);
-    const superiorRole: string | undefined = ctx.sop.roles.find((r) => r.id === (official?.roleId ?? currentRole))?.superior;
+    const superiorRole: string | undefined = ctx.sop.roles.find(
+      (r) => r.id === (official?.roleId ?? currentRole),
+    )?.superior;
     const superior =
       (official?.superiorId ? findOfficial(ctx.directory, official.superiorId) : undefined) ??
       (superiorRole ? pickHolder(ctx.directory, superiorRole, unitId) : undefined);
@@ -328,7 +339,15 @@ function notify(
   params: Record<string, string>,
   choices: ReturnType<typeof choicesOf> = [],
 ): Effect {
-  return { type: 'notify', to, template, caseId: state.id, instanceId: state.openStep?.instanceId ?? null, params, choices };
+  return {
+    type: 'notify',
+    to,
+    template,
+    caseId: state.id,
+    instanceId: state.openStep?.instanceId ?? null,
+    params,
+    choices,
+  };
 }
 
 function audit(
