@@ -1,0 +1,126 @@
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Channel } from './bots/channel.js';
+import { LogChannel } from './bots/log-channel.js';
+import { UnitCalendars } from './cases/calendars.js';
+import { CaseService } from './cases/case-service.js';
+import { SopRegistry } from './cases/sop-registry.js';
+import type { Config } from './config.js';
+import { type Database, openDatabase } from './db/client.js';
+import { ensureUnit } from './db/units.js';
+import { startOutboxWorker } from './jobs/outbox-worker.js';
+import { JobQueues } from './jobs/queues.js';
+import { reconcile } from './jobs/reconciler.js';
+import { bullConnection, ensureRedis, type RedisHandle } from './jobs/redis.js';
+import { startTimerWorker } from './jobs/timer-worker.js';
+import type { Logger } from './log.js';
+import { loadSopFolder } from './sop/catalog.js';
+import { loadHolidays } from './sop/holidays.js';
+
+export interface AppOptions {
+  /** Channels to send through, besides the log channel that is always there. */
+  readonly channels?: readonly Channel[];
+  /** Redis key prefix; tests give each run its own. Default "siput". */
+  readonly queuePrefix?: string;
+  /** An already opened database (tests); otherwise DATABASE_URL or PGlite under DATA_DIR. */
+  readonly database?: Database;
+  /** Moves the engine's clock in tests and benchmarks. */
+  readonly now?: () => Date;
+  /** Start the timer and outbox workers even when ROLE says otherwise (tests). */
+  readonly workers?: boolean;
+}
+
+export interface App {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly database: Database;
+  readonly sops: SopRegistry;
+  readonly cases: CaseService;
+  readonly queues: JobQueues;
+  readonly channels: ReadonlyMap<string, Channel>;
+  readonly connection: Redis;
+  readonly workers: readonly Worker[];
+  /** Stops taking work, lets running jobs finish, then closes connections. */
+  close(): Promise<void>;
+}
+
+const RECONCILE_EVERY_MS = 5 * 60_000;
+
+/** Builds the service from its config: database, Redis, SOPs, engine, queues and workers. */
+export async function startApp(config: Config, log: Logger, opts: AppOptions = {}): Promise<App> {
+  const sopFiles = loadSopFolder(config.SOPS_DIR);
+  const holidays = loadHolidays(config.HOLIDAYS_FILE);
+  const database =
+    opts.database ??
+    (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.DATA_DIR }));
+  let redis: RedisHandle | undefined;
+  try {
+    redis = await ensureRedis({ url: config.REDIS_URL, dataDir: config.DATA_DIR, log });
+  } catch (err) {
+    if (!opts.database) await database.close();
+    throw err;
+  }
+  const connection = bullConnection(redis.url);
+  connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  const prefix = opts.queuePrefix ?? 'siput';
+
+  const sops = new SopRegistry(database.db);
+  await sops.register(sopFiles);
+  await ensureUnit(database.db, {
+    id: config.DEFAULT_UNIT,
+    name: 'Bagian Organisasi dan Tata Laksana',
+    timeZone: config.TZ_DEFAULT,
+  });
+  const calendars = new UnitCalendars(database.db, holidays, config.TZ_DEFAULT);
+  const queues = new JobQueues({ connection, prefix });
+  const cases = new CaseService({
+    db: database.db,
+    sops,
+    calendars,
+    afterCommit: queues,
+    log,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+
+  const channels = new Map<string, Channel>([['log', new LogChannel(log)]]);
+  for (const c of opts.channels ?? []) channels.set(c.name, c);
+
+  const workers: Worker[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  if (opts.workers ?? (config.ROLE === 'all' || config.ROLE === 'worker')) {
+    const runReconcile = () =>
+      reconcile(database.db, queues, log).catch((err: Error) => log.warn({ err: err.message }, 'reconcile failed'));
+    await runReconcile();
+    // Redis may come back empty after an outage: put back what it lost.
+    connection.on('ready', () => void runReconcile());
+    timer = setInterval(runReconcile, RECONCILE_EVERY_MS);
+    timer.unref();
+    workers.push(startTimerWorker({ cases, connection, prefix, log }));
+    for (const channel of channels.values()) {
+      workers.push(
+        startOutboxWorker({ db: database.db, channel, connection, prefix, log, defaultZone: config.TZ_DEFAULT }),
+      );
+    }
+  }
+
+  return {
+    config,
+    log,
+    database,
+    sops,
+    cases,
+    queues,
+    channels,
+    connection,
+    workers,
+    async close() {
+      clearInterval(timer);
+      // Worker.close waits for the jobs in hand: none is left half-done.
+      await Promise.all(workers.map((w) => w.close()));
+      await queues.close();
+      connection.disconnect();
+      if (!opts.database) await database.close();
+      await redis?.stop();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import type { Logger } from '../log.js';
+import type { Channel, ChannelLimits, OutgoingMessage } from './channel.js';
+
+/**
+ * A channel that writes each send to the log (ids only, no text) and keeps the messages in memory,
+ * for tests and for running the engine with no chat configured.
+ */
+export class LogChannel implements Channel {
+  readonly name = 'log';
+  readonly sent: OutgoingMessage[] = [];
+
+  constructor(
+    private readonly log: Logger,
+    readonly limits: ChannelLimits = { perSecond: 1000, perChatIntervalMs: 0 },
+  ) {}
+
+  async send(message: OutgoingMessage): Promise<void> {
+    this.sent.push(message);
+    this.log.info({ channel: this.name, messageId: message.id, choices: message.choices.length }, 'message sent');
+  }
+}

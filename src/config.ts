@@ -1,0 +1,66 @@
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .default('false')
+  .transform((v) => ['true', '1', 'yes'].includes(v));
+
+const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url().optional());
+
+/** Every setting the service reads. Nothing else in the code looks at process.env. */
+const schema = z.object({
+  /** HTTP port for the web chat, console and webhooks. */
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** postgres://… ; unset → an embedded PGlite database under DATA_DIR. */
+  DATABASE_URL: optionalUrl,
+  /** redis://… ; unset → 127.0.0.1:6379, or a redis-server started under DATA_DIR. */
+  REDIS_URL: optionalUrl,
+  TELEGRAM_BOT_TOKEN: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^\d+:[\w-]+$/, 'a token from @BotFather, like 123456:ABC-def')
+      .optional(),
+  ),
+  /** telegraf's apiRoot: a self-hosted Bot API server (the tests point it at their emulator). */
+  TELEGRAM_API_ROOT: optionalUrl,
+  /** Set → webhook mode at this public URL; unset → long polling. */
+  TELEGRAM_WEBHOOK_URL: optionalUrl,
+  WHATSAPP_ENABLED: bool,
+  /** The default time zone of units: WIB, WITA, WIT or an IANA name. */
+  TZ_DEFAULT: z.string().min(1).default('WIB'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** all: everything in one process; web, worker or bot to split them over processes. */
+  ROLE: z.enum(['all', 'web', 'worker', 'bot']).default('all'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  /** Where the embedded database, a started redis-server and uploads live. */
+  DATA_DIR: z.string().min(1).default(`${root}data`),
+  SOPS_DIR: z.string().min(1).default(`${root}sops`),
+  HOLIDAYS_FILE: z.string().min(1).default(`${root}holidays/indonesia.yaml`),
+  /** The unit new cases belong to when the flow does not name one. */
+  DEFAULT_UNIT: z.string().min(1).default('ortala'),
+});
+
+export type Config = Readonly<z.output<typeof schema>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'config_invalid';
+}
+
+/** Parses the environment once; a wrong value stops start-up with one line naming it. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = String(issue?.path[0] ?? '?');
+    const got = env[name];
+    throw new ConfigError(
+      `Setting ${name} is invalid: ${issue?.message ?? 'unknown problem'}${got === undefined ? '' : ` (got "${got}")`}`,
+    );
+  }
+  return Object.freeze(result.data);
+}

@@ -1,0 +1,231 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => at('created_at').notNull().defaultNow();
+
+/** A work unit (e.g. Bagian Ortala) with its own office hours and time zone. */
+export const units = pgTable('units', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  timeZone: text('time_zone').notNull().default('Asia/Jakarta'),
+  /** Per ISO weekday lists of {start,end}; null means Mon–Fri 08:00–16:00. */
+  workingHours: jsonb('working_hours').$type<Record<string, { start: string; end: string }[]> | null>(),
+  createdAt: createdAt(),
+});
+
+export const officials = pgTable(
+  'officials',
+  {
+    id: text('id').primaryKey(),
+    nip: text('nip').notNull().unique(),
+    name: text('name').notNull(),
+    roleId: text('role_id').notNull(),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+    superiorId: text('superior_id'),
+    active: boolean('active').notNull().default(true),
+    language: text('language').notNull().default('id'),
+    lastAssignedAt: at('last_assigned_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('officials_role_unit').on(t.roleId, t.unitId)],
+);
+
+/** Plh/Plt: while the period runs, new steps and reminders for the official go to the delegate. */
+export const delegations = pgTable('delegations', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  officialId: text('official_id')
+    .notNull()
+    .references(() => officials.id),
+  delegateId: text('delegate_id')
+    .notNull()
+    .references(() => officials.id),
+  startsAt: at('starts_at').notNull(),
+  endsAt: at('ends_at').notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: createdAt(),
+});
+
+export const stakeholders = pgTable('stakeholders', {
+  id: text('id').primaryKey(),
+  name: text('name'),
+  email: text('email'),
+  phone: text('phone'),
+  language: text('language').notNull().default('id'),
+  consentVersion: text('consent_version'),
+  consentAt: at('consent_at'),
+  createdAt: createdAt(),
+});
+
+/** A person's address on a chat channel. A person may have several; the latest active one is used. */
+export const channelLinks = pgTable(
+  'channel_links',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ownerKind: text('owner_kind').$type<'official' | 'stakeholder'>().notNull(),
+    ownerId: text('owner_id').notNull(),
+    channel: text('channel').notNull(),
+    address: text('address').notNull(),
+    active: boolean('active').notNull().default(true),
+    lastError: text('last_error'),
+    lastSeenAt: at('last_seen_at').notNull().defaultNow(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('channel_links_address').on(t.channel, t.address),
+    index('channel_links_owner').on(t.ownerKind, t.ownerId),
+  ],
+);
+
+/** Every SOP version ever run, so a case can keep running on the version it started with. */
+export const sopDefinitions = pgTable(
+  'sop_definitions',
+  {
+    sopId: text('sop_id').notNull(),
+    version: integer('version').notNull(),
+    title: text('title').notNull(),
+    definition: jsonb('definition').notNull(),
+    checksum: text('checksum').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.sopId, t.version] })],
+);
+
+export const ticketCounters = pgTable(
+  'ticket_counters',
+  {
+    prefix: text('prefix').notNull(),
+    year: integer('year').notNull(),
+    last: integer('last').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.prefix, t.year] })],
+);
+
+export const cases = pgTable(
+  'cases',
+  {
+    id: text('id').primaryKey(),
+    ticket: text('ticket').notNull().unique(),
+    sopId: text('sop_id').notNull(),
+    sopVersion: integer('sop_version').notNull(),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+    stakeholderId: text('stakeholder_id').references(() => stakeholders.id),
+    openedBy: text('opened_by'),
+    /** keluhan / saran / masukan, or the kind of request for internal SOPs. */
+    category: text('category'),
+    subject: text('subject'),
+    body: text('body'),
+    channel: text('channel'),
+    status: text('status').$type<'open' | 'closed'>().notNull(),
+    outcome: text('outcome'),
+    openedAt: at('opened_at').notNull(),
+    closedAt: at('closed_at'),
+    stepSeq: integer('step_seq').notNull(),
+    path: jsonb('path').$type<string[]>().notNull(),
+    openInstanceId: text('open_instance_id'),
+  },
+  (t) => [index('cases_status_opened').on(t.status, t.openedAt), index('cases_stakeholder').on(t.stakeholderId)],
+);
+
+/** One visit of a case to a step: who had it, when it was due, when and how it was left. */
+export const stepInstances = pgTable(
+  'step_instances',
+  {
+    id: text('id').primaryKey(),
+    caseId: text('case_id')
+      .notNull()
+      .references(() => cases.id),
+    seq: integer('seq').notNull(),
+    stepId: text('step_id').notNull(),
+    assigneeId: text('assignee_id'),
+    onBehalfOf: text('on_behalf_of'),
+    enteredAt: at('entered_at').notNull(),
+    dueAt: at('due_at').notNull(),
+    leftAt: at('left_at'),
+    outcome: text('outcome'),
+    actorId: text('actor_id'),
+    note: text('note'),
+    nextRung: integer('next_rung').notNull().default(0),
+    nextTimerAt: at('next_timer_at'),
+    escalationLevel: integer('escalation_level').notNull().default(0),
+  },
+  (t) => [
+    index('step_instances_case').on(t.caseId, t.seq),
+    index('step_instances_open_timer').on(t.nextTimerAt).where(sql`${t.leftAt} is null`),
+    index('step_instances_assignee_open').on(t.assigneeId).where(sql`${t.leftAt} is null`),
+  ],
+);
+
+/** Append-only: every submission, action, return, reminder, escalation and reassignment. */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: text('case_id')
+      .notNull()
+      .references(() => cases.id),
+    at: at('at').notNull(),
+    kind: text('kind').notNull(),
+    actor: text('actor').notNull(),
+    instanceId: text('instance_id'),
+    stepId: text('step_id'),
+    action: text('action'),
+    note: text('note'),
+    attachments: jsonb('attachments').$type<{ id: string; name: string }[]>().notNull().default([]),
+    target: text('target'),
+  },
+  (t) => [index('case_events_case').on(t.caseId, t.id)],
+);
+
+/** Idempotency keys of events already applied: a redelivered update or a timer fired twice acts once. */
+export const processedEvents = pgTable('processed_events', {
+  key: text('key').primaryKey(),
+  caseId: text('case_id'),
+  processedAt: createdAt(),
+});
+
+export type MessageStatus = 'pending' | 'sent' | 'dead' | 'undeliverable';
+
+/** The outbox: every message to a person is a row first, then a job. */
+export const messages = pgTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    caseId: text('case_id'),
+    instanceId: text('instance_id'),
+    recipientKind: text('recipient_kind').notNull(),
+    recipientId: text('recipient_id').notNull(),
+    channel: text('channel'),
+    address: text('address'),
+    template: text('template').notNull(),
+    params: jsonb('params').$type<Record<string, string>>().notNull(),
+    choices: jsonb('choices')
+      .$type<{ action: string; label: { id: string; en?: string | undefined } }[]>()
+      .notNull()
+      .default([]),
+    status: text('status').$type<MessageStatus>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    sentAt: at('sent_at'),
+  },
+  (t) => [
+    index('messages_pending').on(t.createdAt).where(sql`${t.status} = 'pending'`),
+    index('messages_case').on(t.caseId),
+  ],
+);

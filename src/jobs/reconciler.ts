@@ -1,0 +1,79 @@
+import type { Queue } from 'bullmq';
+import { and, asc, eq, gt, isNotNull, isNull } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { messages, stepInstances } from '../db/schema.js';
+import type { Logger } from '../log.js';
+import { timerJobId } from '../sop/case-state.js';
+import { caseIdOf, type JobQueues } from './queues.js';
+
+const PAGE = 1000;
+
+export interface ReconcileReport {
+  readonly timersRequeued: number;
+  readonly messagesRequeued: number;
+}
+
+/**
+ * Makes Redis agree with Postgres: every open step has its next timer job and every pending message
+ * its send job. Run at start-up and whenever Redis comes back, it restores what a flushed or lost
+ * Redis forgot. A deadline that passed meanwhile is queued to run now; the engine's rung check and
+ * the jobId make it fire once.
+ */
+export async function reconcile(db: Db, queues: JobQueues, log: Logger, now = new Date()): Promise<ReconcileReport> {
+  let timersRequeued = 0;
+  let after = '';
+  for (;;) {
+    const page = await db
+      .select({ id: stepInstances.id, rung: stepInstances.nextRung, at: stepInstances.nextTimerAt })
+      .from(stepInstances)
+      .where(and(isNull(stepInstances.leftAt), isNotNull(stepInstances.nextTimerAt), gt(stepInstances.id, after)))
+      .orderBy(asc(stepInstances.id))
+      .limit(PAGE);
+    for (const step of page) {
+      if (!step.at) continue;
+      if (await needsJob(queues.timers, timerJobId(step.id, step.rung))) {
+        await queues.addTimer(caseIdOf(step.id), step.id, step.rung, step.at, now.getTime());
+        timersRequeued++;
+      }
+    }
+    if (page.length < PAGE) break;
+    after = page.at(-1)?.id ?? after;
+  }
+
+  let messagesRequeued = 0;
+  after = '';
+  for (;;) {
+    const page = await db
+      .select({ id: messages.id, channel: messages.channel })
+      .from(messages)
+      .where(and(eq(messages.status, 'pending'), gt(messages.id, after)))
+      .orderBy(asc(messages.id))
+      .limit(PAGE);
+    for (const m of page) {
+      if (m.channel && (await needsJob(queues.outbox(m.channel), m.id))) {
+        await queues.addMessage(m.id, m.channel);
+        messagesRequeued++;
+      }
+    }
+    if (page.length < PAGE) break;
+    after = page.at(-1)?.id ?? after;
+  }
+  if (timersRequeued + messagesRequeued > 0)
+    log.info({ timersRequeued, messagesRequeued }, 'reconciled queues with the database');
+  return { timersRequeued, messagesRequeued };
+}
+
+/**
+ * A job is needed when none exists, or when the one kept finished without the row moving on
+ * (it failed for good, or completed before a crash undid its transaction).
+ */
+async function needsJob(queue: Queue, jobId: string): Promise<boolean> {
+  const job = await queue.getJob(jobId);
+  if (!job) return true;
+  const state = await job.getState();
+  if (state === 'completed' || state === 'failed') {
+    await job.remove();
+    return true;
+  }
+  return false;
+}
