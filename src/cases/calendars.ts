@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { units } from '../db/schema.js';
 import type { WorkingCalendar } from '../sop/calendar.js';
 import type { HolidayCalendar } from '../sop/holidays.js';
-import { createWorkingCalendar, DEFAULT_WORKING_HOURS, type WorkingHours, zoneOf } from '../sop/working-calendar.js';
+import { createWorkingCalendar, DEFAULT_WORKING_HOURS, zoneOf } from '../sop/working-calendar.js';
 
 /** Each unit's working calendar, built once from its row and the national holidays. */
 export class UnitCalendars {
@@ -21,7 +21,7 @@ export class UnitCalendars {
     const [unit] = await this.db.select().from(units).where(eq(units.id, unitId));
     const calendar = createWorkingCalendar({
       timeZone: zoneOf(unit?.timeZone ?? this.defaultZone),
-      hours: (unit?.workingHours as WorkingHours | null) ?? DEFAULT_WORKING_HOURS,
+      hours: unit?.workingHours ?? DEFAULT_WORKING_HOURS,
       holidays: this.holidays,
     });
     this.#byUnit.set(unitId, calendar);

@@ -11,6 +11,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { WorkingHours } from '../sop/working-calendar.js';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => at('created_at').notNull().defaultNow();
@@ -21,7 +22,7 @@ export const units = pgTable('units', {
   name: text('name').notNull(),
   timeZone: text('time_zone').notNull().default('Asia/Jakarta'),
   /** Per ISO weekday lists of {start,end}; null means Mon–Fri 08:00–16:00. */
-  workingHours: jsonb('working_hours').$type<Record<string, { start: string; end: string }[]> | null>(),
+  workingHours: jsonb('working_hours').$type<WorkingHours | null>(),
   createdAt: createdAt(),
 });
 
