@@ -26,6 +26,8 @@ export interface AppOptions {
   readonly database?: Database;
   /** Moves the engine's clock in tests and benchmarks. */
   readonly now?: () => Date;
+  /** First retry delay of failed sends and timers (tests shorten it); default 2000 ms. */
+  readonly retryDelayMs?: number;
   /** Start the timer and outbox workers even when ROLE says otherwise (tests). */
   readonly workers?: boolean;
 }
@@ -72,7 +74,11 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
     timeZone: config.TZ_DEFAULT,
   });
   const calendars = new UnitCalendars(database.db, holidays, config.TZ_DEFAULT);
-  const queues = new JobQueues({ connection, prefix });
+  const queues = new JobQueues({
+    connection,
+    prefix,
+    ...(opts.retryDelayMs ? { retryDelayMs: opts.retryDelayMs } : {}),
+  });
   const cases = new CaseService({
     db: database.db,
     sops,

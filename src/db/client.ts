@@ -15,7 +15,7 @@ export type Schema = typeof schema;
 /** The one database type the code uses: postgres.js and PGlite both satisfy it. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 /** A transaction or the database itself: queries run the same on both. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Tx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface Database {
   readonly db: Db;

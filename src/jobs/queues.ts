@@ -22,6 +22,8 @@ export interface QueueSettings {
   readonly connection: Redis;
   /** Redis key prefix; tests give each run its own. Default "siput". */
   readonly prefix: string;
+  /** First retry delay of a failed send or timer, doubled at each attempt; default 2000 ms. */
+  readonly retryDelayMs?: number;
 }
 
 const KEEP = { removeOnComplete: { age: 7 * 24 * 3600, count: 100_000 }, removeOnFail: { age: 30 * 24 * 3600 } };
@@ -30,8 +32,10 @@ const KEEP = { removeOnComplete: { age: 7 * 24 * 3600, count: 100_000 }, removeO
 export class JobQueues implements AfterCommit {
   readonly timers: Queue<TimerJob>;
   readonly #outbox = new Map<string, Queue<OutboxJob>>();
+  readonly #backoff: { type: 'exponential'; delay: number };
 
   constructor(private readonly settings: QueueSettings) {
+    this.#backoff = { type: 'exponential', delay: settings.retryDelayMs ?? 2000 };
     this.timers = new Queue<TimerJob>(TIMERS_QUEUE, { connection: settings.connection, prefix: settings.prefix });
   }
 
@@ -55,7 +59,7 @@ export class JobQueues implements AfterCommit {
         jobId: timerJobId(instanceId, rung),
         delay: Math.max(0, at.getTime() - now),
         attempts: 10,
-        backoff: { type: 'exponential', delay: 1000 },
+        backoff: this.#backoff,
         ...KEEP,
       },
     );
@@ -65,7 +69,7 @@ export class JobQueues implements AfterCommit {
     await this.outbox(channel).add(
       'send',
       { messageId },
-      { jobId: messageId, attempts: 8, backoff: { type: 'exponential', delay: 2000 }, ...KEEP },
+      { jobId: messageId, attempts: 8, backoff: this.#backoff, ...KEEP },
     );
   }
 
