@@ -1,0 +1,143 @@
+import { fileURLToPath } from 'node:url';
+import { asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnitCalendars } from '../../src/cases/calendars.js';
+import { CaseService } from '../../src/cases/case-service.js';
+import type { SavedTransition } from '../../src/cases/case-store.js';
+import { SopRegistry, SopVersionConflictError } from '../../src/cases/sop-registry.js';
+import type { Database } from '../../src/db/client.js';
+import { addOfficial } from '../../src/db/officials.js';
+import { caseEvents, stepInstances, units } from '../../src/db/schema.js';
+import { createLogger } from '../../src/log.js';
+import { loadSopFile } from '../../src/sop/catalog.js';
+import { CaseRejectedError } from '../../src/sop/errors.js';
+import { ALWAYS_WORKING } from '../../src/sop/working-calendar.js';
+
+const kilat = loadSopFile(fileURLToPath(new URL('../fixtures/sops-kilat/kilat.yaml', import.meta.url)));
+
+/**
+ * The case store's behaviour, written once and run on both databases the service supports:
+ * real Postgres (the full suite) and embedded PGlite (what a newcomer runs on).
+ */
+export function caseStoreSuite(open: () => Promise<Database>): void {
+  let database: Database;
+  let service: CaseService;
+  let registry: SopRegistry;
+  const scheduled: SavedTransition[] = [];
+  let pelaksana = '';
+  let kepala = '';
+
+  beforeAll(async () => {
+    database = await open();
+    await database.db.insert(units).values({ id: 'u1', name: 'Unit', workingHours: ALWAYS_WORKING });
+    kepala = await addOfficial(database.db, { nip: '2', name: 'Kepala', roleId: 'kepala', unitId: 'u1' });
+    pelaksana = await addOfficial(database.db, {
+      nip: '1',
+      name: 'Pelaksana',
+      roleId: 'pelaksana',
+      unitId: 'u1',
+      superiorNip: '2',
+    });
+    registry = new SopRegistry(database.db);
+    await registry.register([kilat]);
+    service = new CaseService({
+      db: database.db,
+      sops: registry,
+      calendars: new UnitCalendars(database.db, [], 'WIB'),
+      afterCommit: { schedule: async (saved) => void scheduled.push(saved) },
+      log: createLogger({ LOG_LEVEL: 'silent', NODE_ENV: 'test' }),
+    });
+  });
+
+  afterAll(async () => {
+    await database.close();
+  });
+
+  describe('when a case is submitted', () => {
+    it('numbers tickets per prefix and year, and opens the first step with its timer', async () => {
+      const year = new Date().getUTCFullYear();
+      const a = await service.submit({ sopId: 'kilat', unitId: 'u1', body: 'satu' });
+      const b = await service.submit({ sopId: 'kilat', unitId: 'u1', body: 'dua' });
+      expect(a.ticket).toBe(`KLT-${year}-000001`);
+      expect(b.ticket).toBe(`KLT-${year}-000002`);
+      const [step] = await database.db.select().from(stepInstances).where(eq(stepInstances.caseId, a.caseId));
+      expect(step).toMatchObject({ id: `${a.caseId}_1`, stepId: '1', leftAt: null, nextRung: 0 });
+      expect(scheduled.some((s) => s.timers.some((t) => t.instanceId === `${a.caseId}_1` && t.rung === 0))).toBe(true);
+    });
+
+    it('files once when the same idempotency key comes twice', async () => {
+      const a = await service.submit({ sopId: 'kilat', unitId: 'u1', body: 'x', idempotencyKey: 'web-123' });
+      const b = await service.submit({ sopId: 'kilat', unitId: 'u1', body: 'x', idempotencyKey: 'web-123' });
+      expect(b).toEqual({ ...a, duplicate: true });
+    });
+  });
+
+  describe('when an official acts', () => {
+    it('closes the step with its outcome and opens the next one', async () => {
+      const { caseId } = await service.submit({ sopId: 'kilat', unitId: 'u1', body: 'x' });
+      await service.dispatch(caseId, { type: 'act', instanceId: `${caseId}_1`, action: 'setuju', actorId: pelaksana });
+      const steps = await database.db
+        .select()
+        .from(stepInstances)
+        .where(eq(stepInstances.caseId, caseId))
+        .orderBy(asc(stepInstances.seq));
+      expect(steps.map((s) => [s.stepId, s.outcome, s.actorId, s.leftAt !== null])).toEqual([
+        ['1', 'setuju', pelaksana, true],
+        ['2', null, null, false],
+      ]);
+      expect(steps[1]?.assigneeId).toBe(kepala);
+    });
+
+    it('leaves the case unchanged when the event is refused', async () => {
+      const { caseId } = await service.submit({ sopId: 'kilat', unitId: 'u1', body: 'x' });
+      const before = await database.db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId));
+      await expect(
+        service.dispatch(caseId, { type: 'act', instanceId: `${caseId}_1`, action: 'setuju', actorId: kepala }),
+      ).rejects.toBeInstanceOf(CaseRejectedError);
+      const after = await database.db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId));
+      expect(after).toEqual(before);
+      const [step] = await database.db.select().from(stepInstances).where(eq(stepInstances.caseId, caseId));
+      expect(step?.leftAt).toBeNull();
+    });
+  });
+
+  describe('when a new version of an SOP is registered', () => {
+    it('runs new cases on it while open cases keep the version they started on', async () => {
+      const old = await service.submit({ sopId: 'kilat', unitId: 'u1', body: 'x' });
+      const v2 = structuredClone(kilat);
+      Object.assign(v2, { version: 2, title: 'SOP uji versi 2' });
+      const step1 = v2.steps.find((s) => s.id === '1');
+      if (!step1) throw new Error('fixture changed');
+      step1.actions = [{ ...step1.actions[0], id: 'lanjut' } as (typeof step1.actions)[number]];
+      await registry.register([v2]);
+      const fresh = await service.submit({ sopId: 'kilat', unitId: 'u1', body: 'x' });
+      await expect(
+        service.dispatch(fresh.caseId, {
+          type: 'act',
+          instanceId: `${fresh.caseId}_1`,
+          action: 'setuju',
+          actorId: pelaksana,
+        }),
+      ).rejects.toMatchObject({ code: 'unknown_action' });
+      await service.dispatch(fresh.caseId, {
+        type: 'act',
+        instanceId: `${fresh.caseId}_1`,
+        action: 'lanjut',
+        actorId: pelaksana,
+      });
+      const moved = await service.dispatch(old.caseId, {
+        type: 'act',
+        instanceId: `${old.caseId}_1`,
+        action: 'setuju',
+        actorId: pelaksana,
+      });
+      expect(moved.state.sopVersion).toBe(1);
+      expect(moved.state.openStep?.stepId).toBe('2');
+    });
+
+    it('refuses a changed definition that kept its version number', async () => {
+      const changed = { ...kilat, title: 'diubah tanpa menaikkan versi' };
+      await expect(registry.register([changed])).rejects.toBeInstanceOf(SopVersionConflictError);
+    });
+  });
+}
