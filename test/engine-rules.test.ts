@@ -414,3 +414,75 @@ describe('the SOP version a case is pinned to', () => {
     expect(state.sopVersion).toBe(1);
   });
 });
+
+describe('a step sent back by a return', () => {
+  it('goes to the official who handled it before, not to the next holder in turn', () => {
+    const directory = directoryFor(sms, { perRole: 2 });
+    const result = walk('siput-sms', ['selesai-dengan-penjelasan'], { directory });
+    const firstHandler = result.transitions[0]
+      ?.flatMap((e) => (e.type === 'audit' && e.entry.kind === 'entered' ? [e.entry.target] : []))
+      .at(0);
+    const open = result.state.openStep;
+    if (!open || !open.assigneeId) throw new Error('case should be at 5a');
+    const back = apply(
+      result.state,
+      { type: 'act', instanceId: open.instanceId, action: 'kembalikan', actorId: open.assigneeId, note: 'Lengkapi BA' },
+      at(result.now, HOUR),
+      contextFor(sms, result.directory),
+    );
+    expect(back.state.openStep?.stepId).toBe('4');
+    expect(back.state.openStep?.assigneeId).toBe(firstHandler);
+  });
+});
+
+describe('the official a Plh stood in for', () => {
+  it('may still act on the step after the delegation has ended', () => {
+    const plh = {
+      id: 'plh',
+      roleId: 'kasubag-tl',
+      unitId: 'unit-1',
+      superiorId: null,
+      active: true,
+      lastAssignedAt: null,
+    };
+    const base = directoryFor(sms);
+    const directory: Directory = {
+      officials: [...base.officials, plh],
+      delegations: [
+        { officialId: 'staf-pelaksana-1', delegateId: 'plh', from: at(T0, -HOUR), until: at(T0, 30 * MINUTE) },
+      ],
+    };
+    const { state, ctx } = openCase(directory);
+    expect(state.openStep?.assigneeId).toBe('plh');
+    const { state: next } = apply(
+      state,
+      act(state, 'perlu-revisi', 'staf-pelaksana-1', { attachments: [{ id: 'nd', name: 'nd.docx' }] }),
+      at(T0, HOUR),
+      ctx,
+    );
+    expect(next.openStep?.stepId).toBe('5b');
+  });
+});
+
+describe('an escalation whose direct superior is inactive', () => {
+  it('goes to an active holder of the superior role instead of to the admins', () => {
+    const base = directoryFor(sms, { perRole: 2 });
+    const directory: Directory = {
+      ...base,
+      officials: base.officials.map((o) => (o.id === 'kasubag-tl-1' ? { ...o, active: false } : o)),
+    };
+    const { state, ctx } = openCase(directory);
+    const open = state.openStep;
+    if (!open) throw new Error('case should be open');
+    let current = state;
+    const escalations: string[] = [];
+    for (let rung = 0; rung < 4; rung++) {
+      const fired = apply(current, { type: 'timer', instanceId: open.instanceId, rung }, at(T0, 30 * DAY), ctx);
+      current = fired.state;
+      for (const n of notifications(fired.effects)) {
+        if (n.template === 'step.escalation' && n.to.kind === 'official') escalations.push(n.to.id);
+      }
+    }
+    expect(escalations[0]).toBe('kasubag-tl-2');
+  });
+});

@@ -40,6 +40,7 @@ export async function loadCaseForUpdate(tx: Tx, caseId: string): Promise<CaseSta
     closedAt: row.closedAt,
     stepSeq: row.stepSeq,
     path: row.path,
+    holders: row.holders,
     openStep,
   };
 }
@@ -82,6 +83,7 @@ export async function saveTransition(
     closedAt: after.closedAt,
     stepSeq: after.stepSeq,
     path: [...after.path],
+    holders: { ...after.holders },
     openInstanceId: after.openStep?.instanceId ?? null,
   };
   if (before) {

@@ -138,6 +138,7 @@ export const cases = pgTable(
     closedAt: at('closed_at'),
     stepSeq: integer('step_seq').notNull(),
     path: jsonb('path').$type<string[]>().notNull(),
+    holders: jsonb('holders').$type<Record<string, string>>().notNull().default({}),
     openInstanceId: text('open_instance_id'),
   },
   (t) => [index('cases_status_opened').on(t.status, t.openedAt), index('cases_stakeholder').on(t.stakeholderId)],

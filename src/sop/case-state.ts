@@ -15,6 +15,8 @@ export interface CaseState {
   readonly stepSeq: number;
   /** Step ids the case moved forward through, as a stack: a return pops it. */
   readonly path: readonly string[];
+  /** For each step already left, the official who held it: a return sends the step back to them. */
+  readonly holders: Readonly<Record<string, string>>;
   readonly openStep: OpenStep | null;
 }
 

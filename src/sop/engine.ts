@@ -3,7 +3,7 @@ import { type CaseState, type OpenStep, stepInstanceId } from './case-state.js';
 import { END, type SopAction, type SopDefinition, type SopStep } from './definition.js';
 import { activeDelegateOf, type Directory, findOfficial, pickHolder } from './directory.js';
 import type { AuditEntry, AuditKind, Effect, MessageTemplate, Recipient } from './effects.js';
-import { CaseRejectedError } from './errors.js';
+import { CaseRejectedError, SopVersionMismatchError } from './errors.js';
 import type { ActEvent, CaseEvent, ReassignEvent, SubmitEvent, TimerFiredEvent } from './events.js';
 
 /** What the engine needs besides the case: all of it loaded by the caller, none of it fetched here. */
@@ -69,6 +69,7 @@ function submit(event: SubmitEvent, now: Date, ctx: EngineContext): Transition {
     closedAt: null,
     stepSeq: 0,
     path: [],
+    holders: {},
     openStep: null,
   };
   const effects: Effect[] = [
@@ -121,7 +122,11 @@ function act(state: CaseState, event: ActEvent, now: Date, ctx: EngineContext): 
       attachments,
     }),
   ];
-  const left: CaseState = { ...state, openStep: null };
+  const left: CaseState = {
+    ...state,
+    openStep: null,
+    holders: { ...state.holders, [open.stepId]: open.onBehalfOf ?? open.assigneeId ?? event.actorId },
+  };
   if (action.to === END) return { state: close(left, action, now, effects), effects };
 
   const { target, path } = targetOf(left, action);
@@ -200,7 +205,9 @@ function enter(
 ): CaseState {
   const step = stepOf(ctx.sop, stepId);
   const seq = state.stepSeq + 1;
-  const holder = pickHolder(ctx.directory, step.actor, state.unitId);
+  // A step sent back goes to the official who handled it before, who knows the case; else round-robin.
+  const previous = opts.returnedNote ? findOfficial(ctx.directory, state.holders[stepId] ?? null) : undefined;
+  const holder = previous?.active ? previous : pickHolder(ctx.directory, step.actor, state.unitId);
   const delegate = holder ? activeDelegateOf(ctx.directory, holder.id, now) : null;
   const assigneeId = delegate ?? holder?.id ?? null;
   const dueAt = ctx.calendar.add(now, step.waktu);
@@ -222,7 +229,7 @@ function enter(
   const next: CaseState = { ...state, stepSeq: seq, path, openStep: open };
 
   effects.push(audit(now, 'entered', 'system', open, { target: assigneeId, note: opts.returnedNote }));
-  if (holder) effects.push({ type: 'assigned', officialId: holder.id, at: now });
+  if (holder && holder !== previous) effects.push({ type: 'assigned', officialId: holder.id, at: now });
   if (nextTimerAt) effects.push({ type: 'timer', instanceId: open.instanceId, rung: 0, at: nextTimerAt });
 
   const params = { ...stepParams(next, step, open), note: opts.returnedNote ?? '' };
@@ -286,7 +293,8 @@ function requireOpenStep(state: CaseState, instanceId: string): OpenStep {
 
 function mayAct(directory: Directory, open: OpenStep, actorId: string, now: Date): boolean {
   if (!open.assigneeId) return false;
-  if (actorId === open.assigneeId) return true;
+  // The holder a Plh stood in for may act too, e.g. back from leave before the delegation ends.
+  if (actorId === open.assigneeId || actorId === open.onBehalfOf) return true;
   return activeDelegateOf(directory, open.assigneeId, now) === actorId;
 }
 
@@ -306,9 +314,8 @@ function superiorAt(
     const superiorRole: string | undefined = ctx.sop.roles.find(
       (r) => r.id === (official?.roleId ?? currentRole),
     )?.superior;
-    const superior =
-      (official?.superiorId ? findOfficial(ctx.directory, official.superiorId) : undefined) ??
-      (superiorRole ? pickHolder(ctx.directory, superiorRole, unitId) : undefined);
+    const own = findOfficial(ctx.directory, official?.superiorId ?? null);
+    const superior = own?.active ? own : superiorRole ? pickHolder(ctx.directory, superiorRole, unitId) : undefined;
     if (!superior?.active) return null;
     currentId = superior.id;
     currentRole = superior.roleId;

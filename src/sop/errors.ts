@@ -35,3 +35,9 @@ export class SopDefinitionError extends Error {
     super(issues.map((i) => `${file}: ${i.path || '(root)'}: ${i.reason}`).join('\n'));
   }
 }
+
+/** The caller loaded another SOP version than the one the case is pinned to: a bug, not user input. */
+export class SopVersionMismatchError extends Error {
+  override readonly name = 'SopVersionMismatchError';
+  readonly code = 'sop_version_mismatch';
+}
