@@ -40,6 +40,12 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default(`${root}data`),
   SOPS_DIR: z.string().min(1).default(`${root}sops`),
   HOLIDAYS_FILE: z.string().min(1).default(`${root}holidays/indonesia.yaml`),
+  /** Signs buttons and download links; unset → a random one kept in DATA_DIR. Set it when processes run on several machines. */
+  APP_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'at least 16 characters').optional()),
+  /** The address people reach the service at, for links in chat messages. */
+  PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+  /** The SOP complaints from the chat run on. */
+  COMPLAINT_SOP: z.string().min(1).default('siput-sms'),
   /** The unit new cases belong to when the flow does not name one. */
   DEFAULT_UNIT: z.string().min(1).default('ortala'),
 });

@@ -37,6 +37,15 @@ export interface SubmitInput extends Partial<CaseIntake> {
   readonly idempotencyKey?: string;
 }
 
+export type CaseCommand = Exclude<CaseEvent, { type: 'submit' }>;
+
+export interface SubmitResult {
+  readonly caseId: string;
+  readonly ticket: string;
+  /** True when the idempotency key had filed a case already: that case is returned. */
+  readonly duplicate: boolean;
+}
+
 export interface DispatchResult {
   readonly state: CaseState;
   /** True when the event's idempotency key had been seen: nothing was done. */
@@ -66,87 +75,106 @@ export class CaseService {
     this.#now = deps.now ?? (() => new Date());
   }
 
-  async submit(input: SubmitInput): Promise<{ caseId: string; ticket: string; duplicate: boolean }> {
+  async submit(input: SubmitInput): Promise<SubmitResult> {
+    const now = this.#now();
+    const outcome = await this.deps.db.transaction((tx) => this.submitIn(tx, input, now));
+    if (outcome.saved) await this.schedule(outcome.saved, outcome.caseId);
+    return { caseId: outcome.caseId, ticket: outcome.ticket, duplicate: outcome.duplicate };
+  }
+
+  /** submit inside the caller's transaction; the caller schedules `saved` after its commit. */
+  async submitIn(
+    tx: Tx,
+    input: SubmitInput,
+    now = this.#now(),
+  ): Promise<SubmitResult & { saved: SavedTransition | null }> {
     const sop = await this.deps.sops.latest(input.sopId);
     if (!sop) throw new UnknownSopError(`no SOP "${input.sopId}"`);
-    const now = this.#now();
-    const calendar = await this.deps.calendars.for(input.unitId);
-    const outcome = await this.deps.db.transaction(async (tx) => {
-      if (input.idempotencyKey) {
-        const seen = await claimKey(tx, `submit:${input.idempotencyKey}`, null);
-        if (!seen.claimed) {
-          const previous = seen.caseId ? await loadCaseForUpdate(tx, seen.caseId) : null;
-          if (previous) return { caseId: previous.id, ticket: previous.ticket, duplicate: true, saved: null };
-        }
+    const key = input.idempotencyKey ? `submit:${input.idempotencyKey}` : null;
+    if (key) {
+      const seen = await claimKey(tx, key, null);
+      if (!seen.claimed) {
+        const previous = seen.caseId ? await loadCaseForUpdate(tx, seen.caseId) : null;
+        if (previous) return { caseId: previous.id, ticket: previous.ticket, duplicate: true, saved: null };
       }
-      const caseId = randomUUID();
-      const ticket = await nextTicket(tx, sop.ticketPrefix, now.getUTCFullYear());
-      const ctx: EngineContext = { sop, calendar, directory: await loadDirectory(tx, now) };
-      const { state, effects } = apply(
-        null,
-        {
-          type: 'submit',
-          caseId,
-          ticket,
-          unitId: input.unitId,
-          stakeholderId: input.stakeholderId ?? null,
-          openedBy: input.openedBy ?? null,
-        },
-        now,
-        ctx,
-      );
-      const saved = await saveTransition(tx, null, state, effects, {
-        category: input.category ?? null,
-        subject: input.subject ?? null,
-        body: input.body ?? null,
-        channel: input.channel ?? null,
+    }
+    const caseId = randomUUID();
+    const ticket = await nextTicket(tx, sop.ticketPrefix, now.getUTCFullYear());
+    const ctx: EngineContext = {
+      sop,
+      calendar: await this.deps.calendars.for(input.unitId),
+      directory: await loadDirectory(tx, now),
+    };
+    const { state, effects } = apply(
+      null,
+      {
+        type: 'submit',
+        caseId,
+        ticket,
+        unitId: input.unitId,
+        stakeholderId: input.stakeholderId ?? null,
         openedBy: input.openedBy ?? null,
-      });
-      if (input.idempotencyKey) {
-        await tx
-          .update(processedEvents)
-          .set({ caseId })
-          .where(eq(processedEvents.key, `submit:${input.idempotencyKey}`));
-      }
-      return { caseId, ticket, duplicate: false, saved };
+      },
+      now,
+      ctx,
+    );
+    const saved = await saveTransition(tx, null, state, effects, {
+      category: input.category ?? null,
+      subject: input.subject ?? null,
+      body: input.body ?? null,
+      channel: input.channel ?? null,
+      openedBy: input.openedBy ?? null,
     });
-    if (outcome.saved) await this.#schedule(outcome.saved, outcome.caseId);
-    this.deps.log.info({ caseId: outcome.caseId, sop: sop.id, duplicate: outcome.duplicate }, 'case submitted');
-    return { caseId: outcome.caseId, ticket: outcome.ticket, duplicate: outcome.duplicate };
+    if (key) await tx.update(processedEvents).set({ caseId }).where(eq(processedEvents.key, key));
+    this.deps.log.info({ caseId, sop: sop.id }, 'case submitted');
+    return { caseId, ticket, duplicate: false, saved };
   }
 
   /**
    * Applies an event to a case. With an idempotency key, the same key acts once however often it
    * is delivered. A refused event (CaseRejectedError) rolls back and leaves the case unchanged.
    */
-  async dispatch(caseId: string, event: Exclude<CaseEvent, { type: 'submit' }>, idempotencyKey?: string) {
+  async dispatch(caseId: string, event: CaseCommand, idempotencyKey?: string): Promise<DispatchResult> {
     const now = this.#now();
-    const result = await this.deps.db.transaction(async (tx): Promise<DispatchResult & { saved?: SavedTransition }> => {
-      const state = await loadCaseForUpdate(tx, caseId);
-      if (!state) throw new UnknownCaseError(`no case ${caseId}`);
-      if (idempotencyKey && !(await claimKey(tx, idempotencyKey, caseId)).claimed) {
-        return { state, duplicate: true, transition: null };
-      }
-      const sop = await this.deps.sops.get(state.sopId, state.sopVersion);
-      if (!sop)
-        throw new UnknownSopError(
-          `case ${state.ticket} runs ${state.sopId}@${state.sopVersion}, which is not registered`,
-        );
-      const ctx: EngineContext = {
-        sop,
-        calendar: await this.deps.calendars.for(state.unitId),
-        directory: await loadDirectory(tx, now),
-      };
-      const transition = apply(state, event, now, ctx);
-      if (transition.effects.length === 0) return { state, duplicate: false, transition };
-      const saved = await saveTransition(tx, state, transition.state, transition.effects);
-      return { state: transition.state, duplicate: false, transition, saved };
-    });
-    if (result.saved) await this.#schedule(result.saved, caseId);
+    const result = await this.deps.db.transaction((tx) => this.dispatchIn(tx, caseId, event, idempotencyKey, now));
+    if (result.saved) await this.schedule(result.saved, caseId);
     return { state: result.state, duplicate: result.duplicate, transition: result.transition };
   }
 
-  async #schedule(saved: SavedTransition, caseId: string): Promise<void> {
+  /**
+   * dispatch inside the caller's transaction. A refusal throws before anything is written but the
+   * idempotency claim; callers that go on after a refusal run this in a savepoint.
+   */
+  async dispatchIn(
+    tx: Tx,
+    caseId: string,
+    event: CaseCommand,
+    idempotencyKey?: string,
+    now = this.#now(),
+  ): Promise<DispatchResult & { saved: SavedTransition | null }> {
+    const state = await loadCaseForUpdate(tx, caseId);
+    if (!state) throw new UnknownCaseError(`no case ${caseId}`);
+    if (idempotencyKey && !(await claimKey(tx, idempotencyKey, caseId)).claimed) {
+      return { state, duplicate: true, transition: null, saved: null };
+    }
+    const sop = await this.deps.sops.get(state.sopId, state.sopVersion);
+    if (!sop)
+      throw new UnknownSopError(
+        `case ${state.ticket} runs ${state.sopId}@${state.sopVersion}, which is not registered`,
+      );
+    const ctx: EngineContext = {
+      sop,
+      calendar: await this.deps.calendars.for(state.unitId),
+      directory: await loadDirectory(tx, now),
+    };
+    const transition = apply(state, event, now, ctx);
+    if (transition.effects.length === 0) return { state, duplicate: false, transition, saved: null };
+    const saved = await saveTransition(tx, state, transition.state, transition.effects);
+    return { state: transition.state, duplicate: false, transition, saved };
+  }
+
+  /** Queues what a committed transition scheduled; on failure the reconciler does it later. */
+  async schedule(saved: SavedTransition, caseId: string | null): Promise<void> {
     try {
       await this.deps.afterCommit.schedule(saved);
     } catch (err) {

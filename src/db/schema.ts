@@ -231,3 +231,96 @@ export const messages = pgTable(
     index('messages_case').on(t.caseId),
   ],
 );
+
+/** Where each chat is in its conversation, so a restart resumes mid-flow. */
+export const conversations = pgTable(
+  'conversations',
+  {
+    channel: text('channel').notNull(),
+    address: text('address').notNull(),
+    language: text('language').notNull().default('id'),
+    flow: text('flow').notNull().default('menu'),
+    step: text('step').notNull().default('start'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.address] })],
+);
+
+/** Every message a person sent; the unique key makes a redelivered update a no-op. */
+export const inboundMessages = pgTable(
+  'inbound_messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    channel: text('channel').notNull(),
+    address: text('address').notNull(),
+    key: text('key').notNull(),
+    text: text('text'),
+    choice: text('choice'),
+    attachmentId: text('attachment_id'),
+    receivedAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('inbound_messages_key').on(t.channel, t.key),
+    index('inbound_messages_chat').on(t.channel, t.address, t.id),
+  ],
+);
+
+/** Files people sent (photos, PDFs) and kelengkapan officials attached; the bytes live under DATA_DIR. */
+export const attachments = pgTable('attachments', {
+  id: text('id').primaryKey(),
+  caseId: text('case_id'),
+  name: text('name').notNull(),
+  mime: text('mime').notNull(),
+  size: integer('size').notNull(),
+  sha256: text('sha256').notNull(),
+  uploadedBy: text('uploaded_by'),
+  createdAt: createdAt(),
+});
+
+/** Published tata laksana documents (SOP 000 steps 1–2): each revision a row. */
+export const documents = pgTable(
+  'documents',
+  {
+    id: text('id').primaryKey(),
+    number: text('number').notNull(),
+    title: text('title').notNull(),
+    revision: integer('revision').notNull().default(0),
+    revisionDate: text('revision_date'),
+    category: text('category'),
+    synopsis: text('synopsis').notNull(),
+    fileName: text('file_name').notNull(),
+    mime: text('mime').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    published: boolean('published').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index('documents_number').on(t.number, t.revision)],
+);
+
+/** The buku tamu: who downloaded which document, when, over which channel. */
+export const downloads = pgTable(
+  'downloads',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    documentId: text('document_id')
+      .notNull()
+      .references(() => documents.id),
+    stakeholderId: text('stakeholder_id').references(() => stakeholders.id),
+    channel: text('channel').notNull(),
+    at: at('at').notNull().defaultNow(),
+  },
+  (t) => [index('downloads_document').on(t.documentId, t.at)],
+);
+
+/** One-time codes an official sends in a chat to bind it to themselves. */
+export const linkCodes = pgTable('link_codes', {
+  code: text('code').primaryKey(),
+  officialId: text('official_id')
+    .notNull()
+    .references(() => officials.id),
+  expiresAt: at('expires_at').notNull(),
+  usedAt: at('used_at'),
+  createdAt: createdAt(),
+});
