@@ -2,6 +2,7 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Channel } from './bots/channel.js';
 import { LogChannel } from './bots/log-channel.js';
+import { WebChannel } from './bots/web-channel.js';
 import { UnitCalendars } from './cases/calendars.js';
 import { CaseService } from './cases/case-service.js';
 import { SopRegistry } from './cases/sop-registry.js';
@@ -41,6 +42,8 @@ export interface App {
   readonly queues: JobQueues;
   readonly channels: ReadonlyMap<string, Channel>;
   readonly connection: Redis;
+  /** Redis key prefix of the queues and of the web chat's pub/sub topics. */
+  readonly prefix: string;
   readonly workers: readonly Worker[];
   /** Stops taking work, lets running jobs finish, then closes connections. */
   close(): Promise<void>;
@@ -88,7 +91,11 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
     ...(opts.now ? { now: opts.now } : {}),
   });
 
-  const channels = new Map<string, Channel>([['log', new LogChannel(log)]]);
+  // The built-in web chat is always there: a fresh clone with no bot token can already run a case.
+  const channels = new Map<string, Channel>([
+    ['log', new LogChannel(log)],
+    ['web', new WebChannel(connection, prefix)],
+  ]);
   for (const c of opts.channels ?? []) channels.set(c.name, c);
 
   const workers: Worker[] = [];
@@ -118,6 +125,7 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
     queues,
     channels,
     connection,
+    prefix,
     workers,
     async close() {
       clearInterval(timer);

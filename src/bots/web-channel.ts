@@ -1,0 +1,31 @@
+import type { Redis } from 'ioredis';
+import type { Channel, ChannelLimits, OutgoingMessage } from './channel.js';
+import { ChannelUnreachableError } from './errors.js';
+
+/** The Redis pub/sub channel a web chat's messages travel on, from the outbox worker to the web process. */
+export const webTopic = (prefix: string, address: string) => `${prefix}:web:${address}`;
+
+/**
+ * The built-in web chat. Sending publishes the message on Redis; whichever web process holds the
+ * person's open page pushes it to the browser (see WebChatHub). Nobody listening is not a failure:
+ * the message is in the history the page loads when it is opened again.
+ */
+export class WebChannel implements Channel {
+  readonly name = 'web';
+  // No platform to please: the limits only keep a runaway flow from flooding a browser.
+  readonly limits: ChannelLimits = { perSecond: 500, perChatIntervalMs: 0 };
+
+  constructor(
+    private readonly publisher: Redis,
+    /** Redis key prefix of the app (App.prefix). */
+    readonly prefix: string,
+  ) {}
+
+  async send(message: OutgoingMessage): Promise<void> {
+    try {
+      await this.publisher.publish(webTopic(this.prefix, message.address), JSON.stringify(message));
+    } catch (err) {
+      throw new ChannelUnreachableError(`redis publish failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}
