@@ -9,14 +9,19 @@ import { SopRegistry } from './cases/sop-registry.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import { ensureUnit } from './db/units.js';
+import { FLOWS, FlowRuntime } from './flows/index.js';
 import { startOutboxWorker } from './jobs/outbox-worker.js';
 import { JobQueues } from './jobs/queues.js';
 import { reconcile } from './jobs/reconciler.js';
 import { bullConnection, ensureRedis, type RedisHandle } from './jobs/redis.js';
 import { startTimerWorker } from './jobs/timer-worker.js';
 import type { Logger } from './log.js';
+import { loadSecret, Signer } from './signing.js';
 import { loadSopFolder } from './sop/catalog.js';
 import { loadHolidays } from './sop/holidays.js';
+import { documentCatalog } from './web/document-catalog.js';
+import { DocumentStore } from './web/document-store.js';
+import { DownloadLinks, publicBaseUrl } from './web/download-links.js';
 
 export interface AppOptions {
   /** Channels to send through, besides the log channel that is always there. */
@@ -38,6 +43,12 @@ export interface App {
   readonly log: Logger;
   readonly database: Database;
   readonly sops: SopRegistry;
+  /** Signs buttons, cookies and download links with the service's secret. */
+  readonly signer: Signer;
+  readonly documents: DocumentStore;
+  readonly downloadLinks: DownloadLinks;
+  /** The conversations every channel hands its inbound messages to. */
+  readonly flows: FlowRuntime;
   readonly cases: CaseService;
   readonly queues: JobQueues;
   readonly channels: ReadonlyMap<string, Channel>;
@@ -92,6 +103,24 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
   });
 
   // The built-in web chat is always there: a fresh clone with no bot token can already run a case.
+  const signer = new Signer(loadSecret(config.APP_SECRET, config.DATA_DIR));
+  const documents = new DocumentStore({ db: database.db, dataDir: config.DATA_DIR });
+  const downloadLinks = new DownloadLinks({ signer, baseUrl: publicBaseUrl(config) });
+  const flows = new FlowRuntime({
+    db: database.db,
+    queues,
+    log,
+    flows: FLOWS,
+    cases,
+    sops,
+    signer,
+    documents: documentCatalog(documents, downloadLinks),
+    complaintSop: config.COMPLAINT_SOP,
+    defaultUnit: config.DEFAULT_UNIT,
+    defaultZone: config.TZ_DEFAULT,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+
   const channels = new Map<string, Channel>([
     ['log', new LogChannel(log)],
     ['web', new WebChannel(connection, prefix)],
@@ -111,7 +140,15 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
     workers.push(startTimerWorker({ cases, connection, prefix, log }));
     for (const channel of channels.values()) {
       workers.push(
-        startOutboxWorker({ db: database.db, channel, connection, prefix, log, defaultZone: config.TZ_DEFAULT }),
+        startOutboxWorker({
+          db: database.db,
+          channel,
+          connection,
+          prefix,
+          log,
+          signer,
+          defaultZone: config.TZ_DEFAULT,
+        }),
       );
     }
   }
@@ -123,6 +160,10 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
     sops,
     cases,
     queues,
+    signer,
+    documents,
+    downloadLinks,
+    flows,
     channels,
     connection,
     prefix,

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
-import { caseEvents, cases, channelLinks, messages, officials, stepInstances } from '../db/schema.js';
+import { insertMessage, type QueuedMessage } from '../db/outbox.js';
+import { caseEvents, cases, officials, stepInstances } from '../db/schema.js';
 import type { CaseState, OpenStep } from '../sop/case-state.js';
-import type { Effect, Recipient } from '../sop/effects.js';
+import type { Effect } from '../sop/effects.js';
 
 /** Loads a case with its open step, locking the row until the transaction ends. */
 export async function loadCaseForUpdate(tx: Tx, caseId: string): Promise<CaseState | null> {
@@ -52,11 +52,6 @@ export interface CaseIntake {
   readonly body: string | null;
   readonly channel: string | null;
   readonly openedBy: string | null;
-}
-
-export interface QueuedMessage {
-  readonly id: string;
-  readonly channel: string;
 }
 
 export interface SavedTransition {
@@ -161,64 +156,4 @@ async function upsertOpenStep(tx: Tx, caseId: string, open: OpenStep): Promise<v
     .insert(stepInstances)
     .values({ id: open.instanceId, caseId, seq: open.seq, stepId: open.stepId, enteredAt: open.enteredAt, ...values })
     .onConflictDoUpdate({ target: stepInstances.id, set: values });
-}
-
-export interface NewMessage {
-  readonly caseId: string | null;
-  readonly instanceId: string | null;
-  readonly template: string;
-  readonly params: Readonly<Record<string, string>>;
-  readonly choices?: readonly { action: string; label: { id: string; en?: string | undefined } }[];
-}
-
-/**
- * Puts a message in the outbox, addressed to the recipient's most recently used active chat.
- * A recipient with no reachable chat still gets a row, marked undeliverable, so nothing is lost
- * silently and the console can show it.
- */
-export async function insertMessage(tx: Tx, to: Recipient, message: NewMessage): Promise<QueuedMessage | null> {
-  const link = to.kind === 'admins' ? undefined : await activeLink(tx, to.kind, to.id);
-  const id = randomUUID();
-  await tx.insert(messages).values({
-    id,
-    caseId: message.caseId,
-    instanceId: message.instanceId,
-    recipientKind: to.kind,
-    recipientId: to.kind === 'admins' ? to.unitId : to.id,
-    channel: link?.channel ?? null,
-    address: link?.address ?? null,
-    template: message.template,
-    params: { ...message.params },
-    choices: [...(message.choices ?? [])],
-    status: link ? 'pending' : 'undeliverable',
-  });
-  return link ? { id, channel: link.channel } : null;
-}
-
-async function activeLink(tx: Tx, kind: 'official' | 'stakeholder', id: string) {
-  const [link] = await tx
-    .select({ channel: channelLinks.channel, address: channelLinks.address })
-    .from(channelLinks)
-    .where(and(eq(channelLinks.ownerKind, kind), eq(channelLinks.ownerId, id), eq(channelLinks.active, true)))
-    .orderBy(desc(channelLinks.lastSeenAt))
-    .limit(1);
-  return link;
-}
-
-/** Open steps whose next timer is due before `until`, for reconciling after Redis lost its data. */
-export async function openTimers(tx: Tx, limit: number) {
-  return tx
-    .select({ instanceId: stepInstances.id, rung: stepInstances.nextRung, at: stepInstances.nextTimerAt })
-    .from(stepInstances)
-    .where(and(isNull(stepInstances.leftAt), sql`${stepInstances.nextTimerAt} is not null`))
-    .orderBy(stepInstances.nextTimerAt)
-    .limit(limit);
-}
-
-export async function pendingMessages(tx: Tx, ids?: readonly string[]) {
-  const pending = eq(messages.status, 'pending');
-  return tx
-    .select({ id: messages.id, channel: messages.channel })
-    .from(messages)
-    .where(ids ? and(pending, inArray(messages.id, [...ids])) : pending);
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Db } from './client.js';
+import type { Db, Tx } from './client.js';
 import { channelLinks, officials, units } from './schema.js';
 
 export class DirectoryError extends Error {
@@ -52,7 +52,7 @@ export async function addOfficial(db: Db, input: NewOfficial): Promise<string> {
 
 /** Binds a chat address to a person; the address moves to them if someone else had it. */
 export async function linkChannel(
-  db: Db,
+  db: Tx,
   owner: { kind: 'official' | 'stakeholder'; id: string },
   channel: string,
   address: string,

@@ -208,6 +208,8 @@ export const messages = pgTable(
   'messages',
   {
     id: text('id').primaryKey(),
+    /** Insertion order: a chat's messages go out in this order (created_at ties within a transaction). */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     caseId: text('case_id'),
     instanceId: text('instance_id'),
     recipientKind: text('recipient_kind').notNull(),
@@ -229,6 +231,7 @@ export const messages = pgTable(
   (t) => [
     index('messages_pending').on(t.createdAt).where(sql`${t.status} = 'pending'`),
     index('messages_case').on(t.caseId),
+    index('messages_chat_pending').on(t.channel, t.address, t.seq).where(sql`${t.status} = 'pending'`),
   ],
 );
 

@@ -5,7 +5,7 @@ type Catalog = Record<string, string>;
 /** Bahasa Indonesia first: it is the default language of every person. */
 const id: Catalog = {
   'case.received':
-    'Terima kasih. Tiket Anda {ticket} telah kami terima dan sedang diproses: {status}. Cek kapan saja dengan menu Cek Status.',
+    'Terima kasih. Tiket Anda {ticket} telah kami terima: {status}. Tahap ini selesai paling lambat {due}. Anda akan dikabari setiap ada perkembangan; cek kapan saja dengan menu Cek Status.',
   'case.update': 'Kabar tiket {ticket}: {status}.',
   'case.closed': 'Tiket {ticket} telah selesai ditindaklanjuti ({outcome}). Terima kasih atas partisipasi Anda.',
   'step.assigned':
@@ -15,6 +15,7 @@ const id: Catalog = {
   'step.escalation':
     'Eskalasi (tingkat {level}): tiket {ticket}, langkah {step} ({kegiatan}) belum ditindaklanjuti sejak batas waktu {due}.',
   'step.reassigned_away': 'Tiket {ticket}, langkah {step} telah dialihkan ke pejabat lain. {reason}',
+  'step.case_summary': 'Jenis: {category}\nTentang: {subject}\nPesan pengirim: {body}\nLampiran: {attachments}',
   'step.unassigned':
     'Tiket {ticket}, langkah {step} ({kegiatan}) belum punya pelaksana: tetapkan pejabat untuk peran ini.',
   'case.rejected.unknown_action': 'Tindakan "{action}" tidak tersedia di langkah ini. Pilihan: {allowed}.',
@@ -28,7 +29,7 @@ const id: Catalog = {
 
 const en: Catalog = {
   'case.received':
-    'Thank you. Your ticket {ticket} has been received and is being processed: {status_en}. Check it any time with Check Status.',
+    'Thank you. Your ticket {ticket} has been received: {status_en}. This stage ends by {due} at the latest. We will tell you of every step; check it any time with Check Status.',
   'case.update': 'Update on ticket {ticket}: {status_en}.',
   'case.closed': 'Ticket {ticket} has been completed ({outcome}). Thank you for taking part.',
   'step.assigned': 'New task — ticket {ticket}, step {step}: {kegiatan}\nRequired: {kelengkapan}\nDue: {due}',
@@ -37,6 +38,7 @@ const en: Catalog = {
   'step.escalation':
     'Escalation (level {level}): ticket {ticket}, step {step} ({kegiatan}) has not been acted on since {due}.',
   'step.reassigned_away': 'Ticket {ticket}, step {step} has been reassigned to another official. {reason}',
+  'step.case_summary': 'Type: {category}\nAbout: {subject}\nSender’s message: {body}\nAttachments: {attachments}',
   'step.unassigned': 'Ticket {ticket}, step {step} ({kegiatan}) has nobody to act: assign an official to this role.',
   'case.rejected.unknown_action': 'Action "{action}" is not available at this step. Choices: {allowed}.',
   'case.rejected.not_assignee': 'Sorry, this step is not assigned to you.',

@@ -1,11 +1,12 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Channel } from '../bots/channel.js';
 import { ChannelRateLimitedError, ChannelRefusedError } from '../bots/errors.js';
 import type { Db } from '../db/client.js';
 import { channelLinks, messages } from '../db/schema.js';
 import type { Logger } from '../log.js';
+import type { Signer } from '../signing.js';
 import { type OutboxJob, outboxQueueName } from './queues.js';
 import { renderMessage } from './render.js';
 
@@ -15,11 +16,15 @@ export interface OutboxWorkerOptions {
   readonly connection: Redis;
   readonly prefix: string;
   readonly log: Logger;
+  /** Signs the buttons of an official's step. */
+  readonly signer: Signer;
   /** Time zone for rendering times to stakeholders: WIB unless set. */
   readonly defaultZone: string;
   /** Parallel sends; default 4. The channel's rate limits hold whatever this is. */
   readonly concurrency?: number;
 }
+
+const ORDER_WAIT_MS = 50;
 
 /**
  * Sends outbox rows through one channel. The row is the truth: a job for a row already sent does
@@ -35,6 +40,24 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
       const [row] = await db.select().from(messages).where(eq(messages.id, job.data.messageId));
       if (!row) throw new UnrecoverableError(`no outbox row ${job.data.messageId}`);
       if (row.status !== 'pending' || !row.address) return;
+
+      // A chat reads its messages in the order they were written: wait while an older one is pending.
+      const [older] = await db
+        .select({ seq: messages.seq })
+        .from(messages)
+        .where(
+          and(
+            eq(messages.channel, channel.name),
+            eq(messages.address, row.address),
+            eq(messages.status, 'pending'),
+            lt(messages.seq, row.seq),
+          ),
+        )
+        .limit(1);
+      if (older) {
+        await job.moveToDelayed(Date.now() + ORDER_WAIT_MS, token);
+        throw new DelayedError();
+      }
 
       // Telegram allows about one message a second per chat; other channels set their own gap.
       if (channel.limits.perChatIntervalMs > 0) {
@@ -57,7 +80,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
         .set({ attempts: sql`${messages.attempts} + 1` })
         .where(eq(messages.id, row.id));
       try {
-        await channel.send(await renderMessage(db, row, opts.defaultZone));
+        await channel.send(await renderMessage(db, row, opts.defaultZone, opts.signer));
       } catch (err) {
         if (err instanceof ChannelRateLimitedError) {
           await job.moveToDelayed(Date.now() + err.retryAfterMs, token);

@@ -2,8 +2,10 @@ import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { OutgoingMessage } from '../bots/channel.js';
 import type { Db } from '../db/client.js';
-import { type messages, officials, stakeholders, units } from '../db/schema.js';
+import { attachments, cases, type messages, officials, stakeholders, units } from '../db/schema.js';
+import { actionToken } from '../flows/action-token.js';
 import { isLanguage, type Language, t } from '../i18n/catalog.js';
+import type { Signer } from '../signing.js';
 import { zoneOf } from '../sop/working-calendar.js';
 
 type MessageRow = typeof messages.$inferSelect;
@@ -11,19 +13,49 @@ type MessageRow = typeof messages.$inferSelect;
 const ZONE_LABELS: Record<string, string> = { 'Asia/Jakarta': 'WIB', 'Asia/Makassar': 'WITA', 'Asia/Jayapura': 'WIT' };
 
 /** Renders an outbox row in its recipient's language, with times in the recipient's zone. */
-export async function renderMessage(db: Db, row: MessageRow, defaultZone: string): Promise<OutgoingMessage> {
+export async function renderMessage(
+  db: Db,
+  row: MessageRow,
+  defaultZone: string,
+  signer: Signer,
+): Promise<OutgoingMessage> {
   const { language, zone } = await recipientLocale(db, row, defaultZone);
   const params: Record<string, string> = { ...row.params };
   if (params.due) params.due = formatTime(params.due, language, zone);
+  let text = t(language, row.template, params);
+  if (row.caseId && CASE_SUMMARY_TEMPLATES.has(row.template))
+    text += `\n\n${await caseSummary(db, row.caseId, language)}`;
+  // A step's choices become signed buttons naming the visit and the action; a flow's are used as they are.
+  const stepButtons = row.instanceId !== null && row.template.startsWith('step.');
   return {
     id: row.id,
     address: row.address ?? '',
-    text: t(language, row.template, params),
-    choices: row.choices.map((c) => ({
-      value: c.action,
+    text,
+    choices: row.choices.map((c, i) => ({
+      value: stepButtons && row.instanceId ? actionToken(signer, row.instanceId, i) : c.action,
       label: language === 'en' ? (c.label.en ?? c.label.id) : c.label.id,
     })),
+    ...(params.documentUrl ? { document: { url: params.documentUrl, name: params.documentName ?? 'dokumen' } } : {}),
   };
+}
+
+/** Officials given a step are shown what the stakeholder wrote, so they can act from the chat. */
+const CASE_SUMMARY_TEMPLATES = new Set(['step.assigned', 'step.returned']);
+const SUMMARY_MAX = 1000;
+
+async function caseSummary(db: Db, caseId: string, language: Language): Promise<string> {
+  const [row] = await db
+    .select({ category: cases.category, subject: cases.subject, body: cases.body })
+    .from(cases)
+    .where(eq(cases.id, caseId));
+  const files = await db.select({ name: attachments.name }).from(attachments).where(eq(attachments.caseId, caseId));
+  const body = row?.body ?? '';
+  return t(language, 'step.case_summary', {
+    category: row?.category ?? '-',
+    subject: row?.subject ?? '-',
+    body: body.length > SUMMARY_MAX ? `${body.slice(0, SUMMARY_MAX)}…` : body || '-',
+    attachments: files.map((f) => f.name).join(', ') || '-',
+  });
 }
 
 export function formatTime(iso: string, language: Language, zone: string): string {

@@ -83,6 +83,7 @@ function submit(event: SubmitEvent, now: Date, ctx: EngineContext): Transition {
         ticket: event.ticket,
         status: step.status.id,
         status_en: step.status.en ?? step.status.id,
+        due: entered.openStep?.dueAt.toISOString() ?? '',
       }),
     );
   }

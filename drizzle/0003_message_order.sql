@@ -1,0 +1,2 @@
+ALTER TABLE "messages" ADD COLUMN "seq" bigserial NOT NULL;--> statement-breakpoint
+CREATE INDEX "messages_chat_pending" ON "messages" USING btree ("channel","address","seq") WHERE "messages"."status" = 'pending';

@@ -1,0 +1,171 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import { insertChatMessage, type QueuedMessage } from '../db/outbox.js';
+import { conversations, inboundMessages } from '../db/schema.js';
+import { isLanguage, t } from '../i18n/catalog.js';
+import type { JobQueues } from '../jobs/queues.js';
+import type { Logger } from '../log.js';
+import { routeCommand } from './commands.js';
+import type { Choice, ConversationState, Flow, FlowContext, FlowDeps, Reply, StepInput } from './context.js';
+import type { Inbound } from './inbound.js';
+import './messages.js';
+import { personOf } from './person.js';
+
+export interface FlowRuntimeDeps extends FlowDeps {
+  readonly db: Db;
+  readonly queues: JobQueues;
+  readonly log: Logger;
+  readonly flows: Readonly<Record<string, Flow>>;
+  /** Moves the clock in tests; defaults to the wall clock. */
+  readonly now?: () => Date;
+}
+
+/** Reserved key in the conversation data: the choices last offered, so "2" or a label picks one. */
+const OFFERED = '_offered';
+
+/**
+ * Runs conversations. Each inbound message is handled in one transaction: it is recorded (a
+ * redelivered one is a no-op), the conversation row is locked and moved on, case operations run,
+ * and the replies are written to the outbox; jobs are queued after the commit. A crash at any
+ * point leaves either all of it or none of it, and the channel's redelivery finishes the work.
+ */
+export class FlowRuntime {
+  constructor(private readonly deps: FlowRuntimeDeps) {}
+
+  async handle(inbound: Inbound): Promise<{ duplicate: boolean }> {
+    const now = this.deps.now?.() ?? new Date();
+    const done = await this.deps.db.transaction(async (tx) => {
+      const fresh = await tx
+        .insert(inboundMessages)
+        .values({
+          channel: inbound.channel,
+          address: inbound.address,
+          key: inbound.key,
+          text: inbound.text ?? null,
+          choice: inbound.choice ?? null,
+          attachmentId: inbound.attachment?.id ?? null,
+        })
+        .onConflictDoNothing()
+        .returning({ id: inboundMessages.id });
+      if (fresh.length === 0) return null;
+
+      const { row: conversation, started } = await this.#lockConversation(tx, inbound);
+      const ctx = this.#context(tx, inbound, now, conversation);
+      ctx.person = await personOf(tx, inbound.channel, inbound.address);
+      await this.#route(ctx, started);
+      await this.#save(tx, inbound, ctx);
+      const queued: QueuedMessage[] = [];
+      for (const reply of ctx.replies) queued.push(await this.#insertReply(tx, inbound, reply));
+      return { queued, scheduled: ctx.scheduled };
+    });
+    if (!done) return { duplicate: true };
+    for (const s of done.scheduled) await this.deps.cases.schedule(s.saved, s.caseId);
+    try {
+      await Promise.all(done.queued.map((m) => this.deps.queues.addMessage(m.id, m.channel)));
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message }, 'queuing replies failed; left to the reconciler');
+    }
+    return { duplicate: false };
+  }
+
+  async #route(ctx: FlowContext, started: boolean): Promise<void> {
+    const { inbound } = ctx;
+    const text = inbound.text?.trim() || null;
+    if (await routeCommand(ctx, text, inbound.choice ?? null)) return;
+    // Whatever a first message says ("halo", "permisi"), it is answered with the welcome menu.
+    if (started) return ctx.go('menu');
+    const offered = (ctx.state.data[OFFERED] as Choice[] | undefined) ?? [];
+    const input: StepInput = {
+      text,
+      choice: inbound.choice ?? pickOffered(offered, text),
+      attachment: inbound.attachment ?? null,
+    };
+    const step = this.deps.flows[ctx.state.flow]?.[ctx.state.step];
+    if (!step) {
+      // A flow renamed in a new release: start over rather than fail the person.
+      await ctx.go('menu');
+      return;
+    }
+    await step.handle(ctx, input);
+  }
+
+  #context(tx: Tx, inbound: Inbound, now: Date, conversation: ConversationRow): FlowContext {
+    const flows = this.deps.flows;
+    const ctx: FlowContext = {
+      tx,
+      deps: this.deps,
+      inbound,
+      now,
+      language: isLanguage(conversation.language) ? conversation.language : 'id',
+      person: null,
+      state: { flow: conversation.flow, step: conversation.step, data: conversation.data },
+      replies: [],
+      scheduled: [],
+      t: (key, params) => t(ctx.language, key, params),
+      say(key, params, choices = []) {
+        ctx.replies.push({ text: ctx.t(key, params), choices });
+        if (choices.length > 0) ctx.state.data[OFFERED] = choices;
+      },
+      async go(flow, step = 'start', data = {}) {
+        const target = flows[flow]?.[step];
+        if (!target) throw new Error(`no flow step ${flow}.${step}`);
+        ctx.state = { flow, step, data: { ...data } };
+        await target.prompt(ctx);
+      },
+    };
+    return ctx;
+  }
+
+  async #lockConversation(tx: Tx, inbound: Inbound): Promise<{ row: ConversationRow; started: boolean }> {
+    const hint = inbound.languageHint?.slice(0, 2).toLowerCase();
+    const created = await tx
+      .insert(conversations)
+      .values({ channel: inbound.channel, address: inbound.address, language: hint === 'en' ? 'en' : 'id' })
+      .onConflictDoNothing()
+      .returning({ flow: conversations.flow });
+    const [row] = await tx
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.channel, inbound.channel), eq(conversations.address, inbound.address)))
+      .for('update');
+    if (!row) throw new Error('conversation row vanished inside its transaction');
+    return { row, started: created.length > 0 };
+  }
+
+  async #save(tx: Tx, inbound: Inbound, ctx: FlowContext): Promise<void> {
+    await tx
+      .update(conversations)
+      .set({
+        language: ctx.language,
+        flow: ctx.state.flow,
+        step: ctx.state.step,
+        data: ctx.state.data,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(conversations.channel, inbound.channel), eq(conversations.address, inbound.address)));
+  }
+
+  #insertReply(tx: Tx, inbound: Inbound, reply: Reply): Promise<QueuedMessage> {
+    return insertChatMessage(tx, inbound.channel, inbound.address, {
+      caseId: null,
+      instanceId: null,
+      template: 'flow.text',
+      params: {
+        text: reply.text,
+        ...(reply.document ? { documentUrl: reply.document.url, documentName: reply.document.name } : {}),
+      },
+      choices: reply.choices.map((c) => ({ action: c.value, label: { id: c.label } })),
+    });
+  }
+}
+
+type ConversationRow = typeof conversations.$inferSelect;
+
+/** "2" picks the second choice offered; a label typed out picks that choice. */
+function pickOffered(offered: readonly Choice[], text: string | null): string | null {
+  if (!text) return null;
+  const n = Number(text);
+  if (Number.isInteger(n) && n >= 1 && n <= offered.length) return offered[n - 1]?.value ?? null;
+  const lower = text.toLowerCase();
+  return offered.find((c) => c.label.toLowerCase() === lower)?.value ?? null;
+}
