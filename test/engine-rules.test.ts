@@ -423,7 +423,7 @@ describe('a step sent back by a return', () => {
       ?.flatMap((e) => (e.type === 'audit' && e.entry.kind === 'entered' ? [e.entry.target] : []))
       .at(0);
     const open = result.state.openStep;
-    if (!open || !open.assigneeId) throw new Error('case should be at 5a');
+    if (!open?.assigneeId) throw new Error('case should be at 5a');
     const back = apply(
       result.state,
       { type: 'act', instanceId: open.instanceId, action: 'kembalikan', actorId: open.assigneeId, note: 'Lengkapi BA' },

@@ -6,7 +6,7 @@ import { isLanguage, t } from '../i18n/catalog.js';
 import type { JobQueues } from '../jobs/queues.js';
 import type { Logger } from '../log.js';
 import { routeCommand } from './commands.js';
-import type { Choice, ConversationState, Flow, FlowContext, FlowDeps, Reply, StepInput } from './context.js';
+import type { Choice, Flow, FlowContext, FlowDeps, Reply, StepInput } from './context.js';
 import type { Inbound } from './inbound.js';
 import './messages.js';
 import { personOf } from './person.js';

@@ -114,7 +114,7 @@ export const sopDefinitionSchema = z
     });
     const runSteps = sop.steps.filter((s) => s.scope === 'run');
     const start = sop.steps.find((s) => s.id === sop.start);
-    if (!start || start.scope !== 'run') {
+    if (start?.scope !== 'run') {
       ctx.addIssue({ code: 'custom', path: ['start'], message: `"${sop.start}" is not a step that cases run through` });
     }
     sop.steps.forEach((s, i) => {

@@ -3,7 +3,7 @@ import { type CaseState, type OpenStep, stepInstanceId } from './case-state.js';
 import { END, type SopAction, type SopDefinition, type SopStep } from './definition.js';
 import { activeDelegateOf, type Directory, findOfficial, pickHolder } from './directory.js';
 import type { AuditEntry, AuditKind, Effect, MessageTemplate, Recipient } from './effects.js';
-import { CaseRejectedError, SopVersionMismatchError } from './errors.js';
+import { CaseRejectedError } from './errors.js';
 import type { ActEvent, CaseEvent, ReassignEvent, SubmitEvent, TimerFiredEvent } from './events.js';
 
 /** What the engine needs besides the case: all of it loaded by the caller, none of it fetched here. */
