@@ -1,25 +1,60 @@
+import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { ping } from '../db/client.js';
+import { AttachmentStore } from './attachment-store.js';
+import { WebChatHub } from './chat-hub.js';
+import { chatRoutes, type InboundHandler } from './chat-routes.js';
+import { ChatSessions } from './chat-session.js';
+import { downloadRoutes } from './download-links.js';
 
 export interface WebServer {
   readonly fastify: FastifyInstance;
   close(): Promise<void>;
 }
 
+export interface WebOptions {
+  /** Where web chat messages go; default the app's conversation flows. Tests pass their own. */
+  readonly handleInbound?: InboundHandler;
+  /** Moves the clock that download links are checked against (tests). */
+  readonly now?: () => Date;
+}
+
 /** Builds the HTTP server without listening, for fastify.inject in tests. */
-export async function buildWeb(app: App): Promise<FastifyInstance> {
+export async function buildWeb(app: App, opts: WebOptions = {}): Promise<FastifyInstance> {
   const fastify = Fastify({ loggerInstance: app.log.child({ part: 'web' }) as FastifyBaseLogger });
   fastify.get('/healthz', async (_req, reply) => {
     await ping(app.database.db);
     const redis = await app.connection.ping();
     return reply.send({ ok: true, database: app.database.kind, redis: redis === 'PONG' });
   });
+
+  // --- web chat and document downloads ------------------------------------------------------
+  const { config, database, log } = app;
+  await fastify.register(fastifyCookie);
+  const hub = new WebChatHub({ subscriber: app.connection.duplicate(), prefix: app.prefix, log });
+  await hub.start();
+  fastify.addHook('onClose', () => hub.close());
+  await fastify.register(chatRoutes, {
+    db: database.db,
+    hub,
+    sessions: new ChatSessions(app.signer, config.PUBLIC_URL?.startsWith('https:') ?? false),
+    signer: app.signer,
+    attachments: new AttachmentStore({ db: database.db, dataDir: config.DATA_DIR }),
+    handleInbound: opts.handleInbound ?? ((inbound) => app.flows.handle(inbound)),
+    defaultZone: config.TZ_DEFAULT,
+  });
+  await fastify.register(downloadRoutes, {
+    documents: app.documents,
+    links: app.downloadLinks,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+  // --- end web chat ---------------------------------------------------------------------------
   return fastify;
 }
 
-export async function startWeb(app: App): Promise<WebServer> {
-  const fastify = await buildWeb(app);
+export async function startWeb(app: App, opts: WebOptions = {}): Promise<WebServer> {
+  const fastify = await buildWeb(app, opts);
   await fastify.listen({ port: app.config.PORT, host: '0.0.0.0' });
   return { fastify, close: () => fastify.close() };
 }
