@@ -68,6 +68,8 @@ export const stakeholders = pgTable('stakeholders', {
   language: text('language').notNull().default('id'),
   consentVersion: text('consent_version'),
   consentAt: at('consent_at'),
+  /** Set when the person's data was erased (UU PDP): personal fields are anonymised, cases kept. */
+  erasedAt: at('erased_at'),
   createdAt: createdAt(),
 });
 
@@ -132,6 +134,10 @@ export const cases = pgTable(
     subject: text('subject'),
     body: text('body'),
     channel: text('channel'),
+    /** SP4N-LAPOR! style: officials see a pseudonym and no contact details; only admins see who it is. */
+    rahasia: boolean('rahasia').notNull().default(false),
+    /** The per-ticket secret in the public status link (/status/<ticket>?k=…): ticket numbers alone reveal nothing. */
+    statusSecret: text('status_secret'),
     status: text('status').$type<'open' | 'closed'>().notNull(),
     outcome: text('outcome'),
     openedAt: at('opened_at').notNull(),
@@ -327,3 +333,99 @@ export const linkCodes = pgTable('link_codes', {
   usedAt: at('used_at'),
   createdAt: createdAt(),
 });
+
+/** A channel's own reference to a document already uploaded to it (Telegram file_id), so it is sent once. */
+export const channelFileCache = pgTable(
+  'channel_file_cache',
+  {
+    channel: text('channel').notNull(),
+    documentId: text('document_id').notNull(),
+    fileRef: text('file_ref').notNull(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.documentId] })],
+);
+
+/**
+ * WhatsApp (Baileys) auth state: creds and signal keys, one row per key, written in one
+ * transaction per update so a crash cannot tear it, and shared by every machine.
+ */
+export const whatsappAuth = pgTable(
+  'whatsapp_auth',
+  {
+    session: text('session').notNull(),
+    key: text('key').notNull(),
+    /** JSON with Buffers encoded the way Baileys' BufferJSON does. */
+    value: text('value').notNull(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.session, t.key] })],
+);
+
+/** WhatsApp may show a sender as a LID (…@lid) or a phone JID; both map to one chat address. */
+export const whatsappContacts = pgTable('whatsapp_contacts', {
+  lid: text('lid').primaryKey(),
+  phoneJid: text('phone_jid').notNull(),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+});
+
+/** Each channel's health for the console: polling/webhook/connected/waiting for pairing/logged out. */
+export const channelStates = pgTable('channel_states', {
+  channel: text('channel').primaryKey(),
+  state: text('state').notNull(),
+  detail: text('detail'),
+  lastError: text('last_error'),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+});
+
+/** Console accounts: admin (everything) or pimpinan (read-only tracking and reports). */
+export const adminAccounts = pgTable('admin_accounts', {
+  id: text('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  name: text('name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role').$type<'admin' | 'pimpinan'>().notNull(),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+});
+
+/** Server-side console sessions; the cookie holds only the random id, stored here hashed. */
+export const adminSessions = pgTable(
+  'admin_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    /** An admin account, or an official signed in through a one-time link from their chat. */
+    accountId: text('account_id'),
+    officialId: text('official_id'),
+    csrfToken: text('csrf_token').notNull(),
+    expiresAt: at('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('admin_sessions_expiry').on(t.expiresAt)],
+);
+
+/** One-time sign-in links an official asks for in their chat (/masuk). */
+export const officialLoginTokens = pgTable('official_login_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  officialId: text('official_id')
+    .notNull()
+    .references(() => officials.id),
+  expiresAt: at('expires_at').notNull(),
+  usedAt: at('used_at'),
+  createdAt: createdAt(),
+});
+
+/** Append-only record of every console action (and every view of a rahasia identity). */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: at('at').notNull().defaultNow(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    target: text('target'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    ip: text('ip'),
+  },
+  (t) => [index('audit_log_at').on(t.at)],
+);
