@@ -64,17 +64,18 @@ const $ = (id) => document.getElementById(id);
 const list = $('messages');
 const form = $('composer');
 const textBox = $('text');
-const sendButton = $('send');
 const attachButton = $('attach');
 const fileInput = $('file');
 const pendingBox = $('pending');
 const pendingName = $('pending-name');
 const notice = $('notice');
 const connection = $('connection');
+const connectionState = $('connection-state');
 
 let language = 'id';
 let attachment = null; // {id, name} once uploaded
-let uploading = false;
+let uploading = null; // the upload in progress: a message sent meanwhile waits for it
+let waitingForUpload = false;
 let source = null;
 
 const label = (key, params = {}) =>
@@ -95,7 +96,7 @@ function applyLabels() {
     el.setAttribute('aria-label', label(el.dataset.i18nAriaLabel));
   }
   for (const el of document.querySelectorAll('[data-i18n-title]')) el.title = label(el.dataset.i18nTitle);
-  connection.textContent = label(connection.dataset.state);
+  connectionState.textContent = label(connection.dataset.state);
   const note = list.querySelector('.note');
   if (note) note.textContent = label('welcome');
 }
@@ -281,7 +282,7 @@ function connect() {
 
 function setConnection(state) {
   connection.dataset.state = state;
-  connection.textContent = label(state);
+  connectionState.textContent = label(state);
 }
 
 /**
@@ -354,8 +355,13 @@ async function choose(group, pressed, choice) {
   }
 }
 
-function submit() {
-  if (uploading) return;
+async function submit() {
+  if (uploading) {
+    if (waitingForUpload) return;
+    waitingForUpload = true;
+    await uploading;
+    waitingForUpload = false;
+  }
   const text = textBox.value.trim();
   if (!text && !attachment) {
     showNotice(label('empty'));
@@ -378,8 +384,12 @@ async function upload(file) {
     showNotice(label('tooLarge'));
     return;
   }
-  uploading = true;
-  sendButton.disabled = true;
+  uploading = store(file);
+  await uploading;
+  uploading = null;
+}
+
+async function store(file) {
   attachButton.disabled = true;
   pendingBox.hidden = false;
   pendingName.textContent = label('uploading', { name: file.name });
@@ -400,8 +410,6 @@ async function upload(file) {
     clearAttachment();
     showNotice(label('network'));
   } finally {
-    uploading = false;
-    sendButton.disabled = false;
     attachButton.disabled = false;
     fileInput.value = '';
     textBox.focus();
@@ -437,12 +445,12 @@ async function reset() {
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  submit();
+  void submit();
 });
 textBox.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
     event.preventDefault();
-    submit();
+    void submit();
   }
 });
 textBox.addEventListener('input', fitTextBox);
