@@ -59,14 +59,14 @@ export class ConfigError extends Error {
 
 /** Parses the environment once; a wrong value stops start-up with one line naming it. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const result = schema.safeParse(env);
+  // An empty value (PORT= in a .env file) means "not set", for every setting alike.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = schema.safeParse(present);
   if (!result.success) {
     const issue = result.error.issues[0];
     const name = String(issue?.path[0] ?? '?');
-    const got = env[name];
-    throw new ConfigError(
-      `Setting ${name} is invalid: ${issue?.message ?? 'unknown problem'}${got === undefined ? '' : ` (got "${got}")`}`,
-    );
+    // The value itself is not repeated: it may be a token, a password in a URL or a secret.
+    throw new ConfigError(`Setting ${name} is invalid: ${issue?.message ?? 'unknown problem'}`);
   }
   return Object.freeze(result.data);
 }

@@ -37,11 +37,18 @@ describe('loadConfig', () => {
     });
   });
 
-  it('treats an empty optional setting as unset', () => {
-    expect(loadConfig({ DATABASE_URL: '', TELEGRAM_BOT_TOKEN: '' })).toMatchObject({
-      DATABASE_URL: undefined,
-      TELEGRAM_BOT_TOKEN: undefined,
-    });
+  it('treats an empty setting as unset, defaults included', () => {
+    const config = loadConfig({ DATABASE_URL: '', TELEGRAM_BOT_TOKEN: '', PORT: '' });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.TELEGRAM_BOT_TOKEN).toBeUndefined();
+    expect(config.PORT).toBe(3000);
+  });
+
+  it('does not repeat a wrong value, which may be a secret, in its message', () => {
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: 'secret-looking-token' })).toThrow(
+      /^Setting TELEGRAM_BOT_TOKEN is invalid/,
+    );
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: 'secret-looking-token' })).not.toThrow(/secret-looking-token/);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import { units } from '../db/schema.js';
 import type { WorkingCalendar } from '../sop/calendar.js';
 import type { HolidayCalendar } from '../sop/holidays.js';
@@ -15,10 +15,11 @@ export class UnitCalendars {
     private readonly defaultZone: string,
   ) {}
 
-  async for(unitId: string): Promise<WorkingCalendar> {
+  /** `via`: the open transaction, if any (PGlite's one connection would otherwise wait on it). */
+  async for(unitId: string, via: Tx = this.db): Promise<WorkingCalendar> {
     const cached = this.#byUnit.get(unitId);
     if (cached) return cached;
-    const [unit] = await this.db.select().from(units).where(eq(units.id, unitId));
+    const [unit] = await via.select().from(units).where(eq(units.id, unitId));
     const calendar = createWorkingCalendar({
       timeZone: zoneOf(unit?.timeZone ?? this.defaultZone),
       hours: unit?.workingHours ?? DEFAULT_WORKING_HOURS,

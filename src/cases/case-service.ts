@@ -88,7 +88,7 @@ export class CaseService {
     input: SubmitInput,
     now = this.#now(),
   ): Promise<SubmitResult & { saved: SavedTransition | null }> {
-    const sop = await this.deps.sops.latest(input.sopId);
+    const sop = await this.deps.sops.latest(input.sopId, tx);
     if (!sop) throw new UnknownSopError(`no SOP "${input.sopId}"`);
     const key = input.idempotencyKey ? `submit:${input.idempotencyKey}` : null;
     if (key) {
@@ -102,7 +102,7 @@ export class CaseService {
     const ticket = await nextTicket(tx, sop.ticketPrefix, now.getUTCFullYear());
     const ctx: EngineContext = {
       sop,
-      calendar: await this.deps.calendars.for(input.unitId),
+      calendar: await this.deps.calendars.for(input.unitId, tx),
       directory: await loadDirectory(tx, now),
     };
     const { state, effects } = apply(
@@ -157,14 +157,14 @@ export class CaseService {
     if (idempotencyKey && !(await claimKey(tx, idempotencyKey, caseId)).claimed) {
       return { state, duplicate: true, transition: null, saved: null };
     }
-    const sop = await this.deps.sops.get(state.sopId, state.sopVersion);
+    const sop = await this.deps.sops.get(state.sopId, state.sopVersion, tx);
     if (!sop)
       throw new UnknownSopError(
         `case ${state.ticket} runs ${state.sopId}@${state.sopVersion}, which is not registered`,
       );
     const ctx: EngineContext = {
       sop,
-      calendar: await this.deps.calendars.for(state.unitId),
+      calendar: await this.deps.calendars.for(state.unitId, tx),
       directory: await loadDirectory(tx, now),
     };
     const transition = apply(state, event, now, ctx);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import { sopDefinitions } from '../db/schema.js';
 import type { SopDefinition } from '../sop/definition.js';
 
@@ -41,23 +41,26 @@ export class SopRegistry {
     }
   }
 
-  /** The newest registered version, used for new cases. */
-  async latest(sopId: string): Promise<SopDefinition | undefined> {
+  /**
+   * The newest registered version, used for new cases. Inside a transaction pass it as `via`:
+   * PGlite has one connection, and a query beside an open transaction would wait for it forever.
+   */
+  async latest(sopId: string, via: Tx = this.db): Promise<SopDefinition | undefined> {
     const known = this.#latest.get(sopId);
-    if (known) return this.get(sopId, known);
-    const [row] = await this.db
+    if (known) return this.get(sopId, known, via);
+    const [row] = await via
       .select({ version: sopDefinitions.version })
       .from(sopDefinitions)
       .where(eq(sopDefinitions.sopId, sopId))
       .orderBy(desc(sopDefinitions.version))
       .limit(1);
-    return row ? this.get(sopId, row.version) : undefined;
+    return row ? this.get(sopId, row.version, via) : undefined;
   }
 
-  async get(sopId: string, version: number): Promise<SopDefinition | undefined> {
+  async get(sopId: string, version: number, via: Tx = this.db): Promise<SopDefinition | undefined> {
     const cached = this.#cache.get(key(sopId, version));
     if (cached) return cached;
-    const [row] = await this.db
+    const [row] = await via
       .select({ definition: sopDefinitions.definition })
       .from(sopDefinitions)
       .where(and(eq(sopDefinitions.sopId, sopId), eq(sopDefinitions.version, version)));

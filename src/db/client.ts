@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -50,14 +50,62 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
   }
   let dir: string | undefined;
+  let unlock = () => {};
   if (opts.dataDir) {
     dir = join(opts.dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
+    unlock = lockFolder(dir);
   }
-  const client = new PGlite(dir);
-  const pg = drizzlePglite(client, { schema });
-  await migratePglite(pg, { migrationsFolder });
-  return { db: pg as unknown as Db, kind: 'pglite', close: () => client.close() };
+  try {
+    const client = new PGlite(dir);
+    const pg = drizzlePglite(client, { schema });
+    await migratePglite(pg, { migrationsFolder });
+    return {
+      db: pg as unknown as Db,
+      kind: 'pglite',
+      async close() {
+        await client.close();
+        unlock();
+      },
+    };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+export class DatabaseBusyError extends Error {
+  override readonly name = 'DatabaseBusyError';
+  readonly code = 'database_busy';
+}
+
+/**
+ * PGlite is one process's database: two processes on one folder would corrupt it. A lock file
+ * with the owner's pid keeps a second one out; a lock left by a process that died is taken over.
+ */
+function lockFolder(dir: string): () => void {
+  const file = join(dir, 'siput.lock');
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' });
+  } catch {
+    const owner = Number(readFileSync(file, 'utf8'));
+    if (owner && owner !== process.pid && isAlive(owner)) {
+      throw new DatabaseBusyError(
+        `Another SIPUT process (pid ${owner}) is using the embedded database in ${dir}. Stop it first, or set DATABASE_URL so several processes can share a PostgreSQL server.`,
+      );
+    }
+    writeFileSync(file, String(process.pid));
+  }
+  return () => rmSync(file, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export async function ping(db: Db): Promise<void> {

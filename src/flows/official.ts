@@ -123,7 +123,7 @@ async function resolvePressed(
     return null;
   }
   const [step] = await ctx.tx.select().from(stepInstances).where(eq(stepInstances.id, ref.instanceId));
-  const sop = await ctx.deps.sops.get(row.sopId, row.sopVersion);
+  const sop = await ctx.deps.sops.get(row.sopId, row.sopVersion, ctx.tx);
   const def = sop?.steps.find((s) => s.id === step?.stepId);
   if (!step || !def) {
     ctx.say('act.invalid');
@@ -230,7 +230,7 @@ async function actionOf(ctx: FlowContext, p: Pick<Pending, 'caseId' | 'actionInd
   const [step] = row?.openInstanceId
     ? await ctx.tx.select().from(stepInstances).where(eq(stepInstances.id, row.openInstanceId))
     : [];
-  const sop = row ? await ctx.deps.sops.get(row.sopId, row.sopVersion) : undefined;
+  const sop = row ? await ctx.deps.sops.get(row.sopId, row.sopVersion, ctx.tx) : undefined;
   return sop?.steps.find((s) => s.id === step?.stepId)?.actions[p.actionIndex] ?? null;
 }
 

@@ -61,7 +61,7 @@ async function showStatus(ctx: FlowContext, ticket: string): Promise<void> {
     ctx.state = { flow: 'status', step: 'start', data: {} };
     return;
   }
-  const sop = await ctx.deps.sops.get(row.sopId, row.sopVersion);
+  const sop = await ctx.deps.sops.get(row.sopId, row.sopVersion, ctx.tx);
   const words = (stepId: string) => {
     const status = sop?.steps.find((s) => s.id === stepId)?.status;
     return (ctx.language === 'en' ? status?.en : undefined) ?? status?.id ?? stepId;
