@@ -1,5 +1,6 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { ChannelAdapter } from './bots/adapter.js';
 import type { Channel } from './bots/channel.js';
 import { LogChannel } from './bots/log-channel.js';
 import { WebChannel } from './bots/web-channel.js';
@@ -24,8 +25,12 @@ import { DocumentStore } from './web/document-store.js';
 import { DownloadLinks, publicBaseUrl } from './web/download-links.js';
 
 export interface AppOptions {
-  /** Channels to send through, besides the log channel that is always there. */
+  /** Channels to send through, besides the log and web channels that are always there. */
   readonly channels?: readonly Channel[];
+  /** Chat platforms (Telegram, WhatsApp): their channels are registered, and they start receiving where ROLE says. */
+  readonly adapters?: readonly ChannelAdapter[];
+  /** Start the adapters' receiving side whatever ROLE says (tests). */
+  readonly receive?: boolean;
   /** Redis key prefix; tests give each run its own. Default "siput". */
   readonly queuePrefix?: string;
   /** An already opened database (tests); otherwise DATABASE_URL or PGlite under DATA_DIR. */
@@ -56,6 +61,7 @@ export interface App {
   /** Redis key prefix of the queues and of the web chat's pub/sub topics. */
   readonly prefix: string;
   readonly workers: readonly Worker[];
+  readonly adapters: readonly ChannelAdapter[];
   /** Stops taking work, lets running jobs finish, then closes connections. */
   close(): Promise<void>;
 }
@@ -126,6 +132,8 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
     ['web', new WebChannel(connection, prefix)],
   ]);
   for (const c of opts.channels ?? []) channels.set(c.name, c);
+  const adapters = opts.adapters ?? [];
+  for (const a of adapters) channels.set(a.channel.name, a.channel);
 
   const workers: Worker[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -153,7 +161,8 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
     }
   }
 
-  return {
+  const started: ChannelAdapter[] = [];
+  const app: App = {
     config,
     log,
     database,
@@ -168,8 +177,10 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
     connection,
     prefix,
     workers,
+    adapters,
     async close() {
       clearInterval(timer);
+      for (const a of started) await a.stop();
       // Worker.close waits for the jobs in hand: none is left half-done.
       await Promise.all(workers.map((w) => w.close()));
       await queues.close();
@@ -178,4 +189,11 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
       await redis?.stop();
     },
   };
+  if (opts.receive ?? (config.ROLE === 'all' || config.ROLE === 'bot')) {
+    for (const adapter of adapters) {
+      await adapter.start(app);
+      started.push(adapter);
+    }
+  }
+  return app;
 }

@@ -1,4 +1,5 @@
 import { type App, startApp } from './app.js';
+import { channelAdapters } from './bots/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { startWeb, type WebServer } from './web/server.js';
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   const log = createLogger(config);
   let app: App;
   try {
-    app = await startApp(config, log);
+    app = await startApp(config, log, { adapters: await channelAdapters(config, log) });
   } catch (err) {
     log.fatal({ err: (err as Error).message }, 'start-up failed');
     console.error((err as Error).message);
