@@ -11,6 +11,8 @@ export interface CliIo {
   readonly stderr: Writer;
   /** The environment settings are read from; process.env when left out. */
   readonly env?: Record<string, string | undefined>;
+  /** Standard input, for secrets that must not appear in the command line; process.stdin when left out. */
+  readonly stdin?: AsyncIterable<string | Buffer>;
 }
 
 /** A mistake of the person at the keyboard: shown as one line, without a stack. */
@@ -30,6 +32,12 @@ export class CliContext {
 
   err(line: string): void {
     this.io.stderr.write(`${line}\n`);
+  }
+
+  async readStdin(): Promise<string> {
+    let text = '';
+    for await (const chunk of this.io.stdin ?? process.stdin) text += chunk.toString();
+    return text;
   }
 
   /** Read lazily, so `help` and `sop check` work even when a setting is wrong. */

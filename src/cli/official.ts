@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { asc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import { createLinkCode } from '../db/link-codes.js';
 import { addOfficial } from '../db/officials.js';
 import { officials } from '../db/schema.js';
 import { type CliContext, CliError } from './context.js';
@@ -12,7 +13,10 @@ export async function officialCommand(ctx: CliContext, args: readonly string[]):
   const [sub, ...rest] = args;
   if (sub === 'add') return add(ctx, rest);
   if (sub === 'list') return list(ctx, rest);
-  throw new CliError(`unknown command "official ${sub ?? ''}": use "official add" or "official list"`);
+  if (sub === 'link-code') return linkCode(ctx, rest);
+  throw new CliError(
+    `unknown command "official ${sub ?? ''}": use "official add", "official list" or "official link-code"`,
+  );
 }
 
 async function add(ctx: CliContext, args: readonly string[]): Promise<number> {
@@ -61,5 +65,29 @@ async function list(ctx: CliContext, args: readonly string[]): Promise<number> {
       rows.map((r) => [r.nip, r.unit, r.role, r.superiorNip ?? '', r.language, r.active ? 'yes' : 'no', r.name]),
     ),
   );
+  return 0;
+}
+
+/** A one-time code the official sends in their chat to link it: DAFTAR CODE (WhatsApp, web) or /start CODE (Telegram). */
+async function linkCode(ctx: CliContext, args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { hours: { type: 'string', default: '72' } },
+    allowPositionals: true,
+  });
+  const [nip] = positionals;
+  const hours = Number(values.hours);
+  if (!nip || !Number.isFinite(hours) || hours <= 0 || hours > 24 * 30) {
+    throw new CliError('usage: official link-code NIP [--hours 72]');
+  }
+  const { code, expiresAt } = await ctx.withDatabase(async ({ db }) => {
+    try {
+      return await createLinkCode(db, nip, hours);
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+  });
+  ctx.out(code);
+  ctx.out(`valid until ${expiresAt.toISOString()}, once. In the chat send: DAFTAR ${code}  (Telegram: /start ${code})`);
   return 0;
 }

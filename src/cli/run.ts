@@ -1,6 +1,7 @@
 import { ConfigError } from '../config.js';
 import { DirectoryError } from '../db/officials.js';
 import { SopDefinitionError } from '../sop/errors.js';
+import { adminCommand } from './admin.js';
 import { caseCommand } from './case.js';
 import { CliContext, CliError, type CliIo } from './context.js';
 import { officialCommand } from './official.js';
@@ -16,6 +17,10 @@ const USAGE = `Usage: siput <command> [options]
   official add --nip NIP --name NAME --role ROLE --unit UNIT [--superior NIP] [--lang id|en]
                                   add an official; prints the new id
   official list                   every official with role, unit and superior
+  official link-code NIP [--hours 72]
+                                  a one-time code the official sends in their chat (DAFTAR CODE) to link it
+  admin add --username NAME --name "FULL NAME" --role admin|pimpinan --password-stdin
+                                  a console account; the password is read from standard input
   unit add --id ID --name NAME [--tz WIB|WITA|WIT]
                                   add a work unit (time zone default: TZ_DEFAULT)
   case show TICKET                a case's steps, assignees, due times and audit trail
@@ -29,6 +34,7 @@ const COMMANDS: Record<string, (ctx: CliContext, args: readonly string[]) => Pro
   official: officialCommand,
   unit: unitCommand,
   case: caseCommand,
+  admin: adminCommand,
 };
 
 /** Errors that mean "fix your input", not "the program is broken": no stack trace for them. */
