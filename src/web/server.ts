@@ -1,12 +1,23 @@
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { App } from '../app.js';
 import { ping } from '../db/client.js';
+import { LoginLimiter } from './admin/login-limiter.js';
+import { consolePlugin } from './admin/plugin.js';
+import { CONSOLE_SECTIONS } from './admin/sections.js';
+import { ConsoleSessions } from './admin/sessions.js';
 import { AttachmentStore } from './attachment-store.js';
 import { WebChatHub } from './chat-hub.js';
 import { chatRoutes, type InboundHandler } from './chat-routes.js';
 import { ChatSessions } from './chat-session.js';
 import { downloadRoutes } from './download-links.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered on the server, for tests that must cover them all. */
+    siputRoutes: readonly RouteOptions[];
+  }
+}
 
 export interface WebServer {
   readonly fastify: FastifyInstance;
@@ -23,6 +34,10 @@ export interface WebOptions {
 /** Builds the HTTP server without listening, for fastify.inject in tests. */
 export async function buildWeb(app: App, opts: WebOptions = {}): Promise<FastifyInstance> {
   const fastify = Fastify({ loggerInstance: app.log.child({ part: 'web' }) as FastifyBaseLogger });
+  // Every route, as registered: the security tests walk this list rather than a hand-kept one.
+  const routes: RouteOptions[] = [];
+  fastify.addHook('onRoute', (route) => void routes.push(route));
+  fastify.decorate('siputRoutes', routes);
   fastify.get('/healthz', async (_req, reply) => {
     await ping(app.database.db);
     const redis = await app.connection.ping();
@@ -50,6 +65,17 @@ export async function buildWeb(app: App, opts: WebOptions = {}): Promise<Fastify
     ...(opts.now ? { now: opts.now } : {}),
   });
   // --- end web chat ---------------------------------------------------------------------------
+
+  await fastify.register(consolePlugin, {
+    app,
+    sessions: new ConsoleSessions(database.db),
+    limiter: new LoginLimiter(app.connection, app.prefix),
+    secureCookies: config.PUBLIC_URL?.startsWith('https:') ?? false,
+    sections: CONSOLE_SECTIONS,
+  });
+  // Webhooks of the chat platforms (Telegram) are served by the web part.
+  for (const adapter of app.adapters) await adapter.registerRoutes?.(fastify, app);
+  fastify.get('/', async (_req, reply) => reply.redirect('/chat'));
   return fastify;
 }
 

@@ -28,9 +28,10 @@ export class LoginLimiter {
     return [`${this.prefix}:login:user:${username.toLowerCase()}`, `${this.prefix}:login:ip:${ip}`];
   }
 
+  /** One address may be a whole office behind NAT, so it gets ten times a username's allowance. */
   async blocked(username: string, ip: string): Promise<boolean> {
-    const counts = await this.redis.mget(...this.#keys(username, ip));
-    return counts.some((c) => Number(c ?? 0) >= this.#max);
+    const [byUser, byIp] = await this.redis.mget(...this.#keys(username, ip));
+    return Number(byUser ?? 0) >= this.#max || Number(byIp ?? 0) >= this.#max * 10;
   }
 
   async failed(username: string, ip: string): Promise<void> {

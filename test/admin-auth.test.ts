@@ -1,0 +1,147 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../src/app.js';
+import type { Database } from '../src/db/client.js';
+import { auditLog } from '../src/db/schema.js';
+import { buildWeb } from '../src/web/server.js';
+import { testApp, testConfig } from './support/app.js';
+import { PASSWORD, signIn } from './support/console.js';
+import { freshDatabase } from './support/postgres.js';
+
+let database: Database;
+let app: App;
+let web: FastifyInstance;
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  app = await testApp(database, testConfig());
+  web = await buildWeb(app);
+  await web.ready();
+});
+
+afterAll(async () => {
+  await web?.close();
+  await app?.close();
+  await database?.close();
+});
+
+const PUBLIC = new Set(['/admin/login', '/admin/lang', '/admin/static/admin.css', '/admin/masuk/:token']);
+
+function adminRoutes() {
+  return web.siputRoutes
+    .filter((r) => r.url.startsWith('/admin') && !PUBLIC.has(r.url))
+    .flatMap((r) =>
+      (Array.isArray(r.method) ? r.method : [r.method]).map((method) => ({ method: String(method), url: r.url })),
+    )
+    .filter((r) => r.method !== 'HEAD');
+}
+
+/** A concrete URL for a route pattern: parameters filled with harmless values. */
+const concrete = (url: string) => url.replace(/:\w+/g, 'x').replace('*', 'x');
+
+describe('the console without a session', () => {
+  it('refuses every /admin route the router knows, sending pages to the sign-in', async () => {
+    const routes = adminRoutes();
+    expect(routes.length).toBeGreaterThanOrEqual(2);
+    for (const route of routes) {
+      const res = await web.inject({ method: route.method as 'GET', url: concrete(route.url) });
+      if (route.method === 'GET') {
+        expect(res.statusCode, `${route.method} ${route.url}`).toBe(302);
+        expect(res.headers.location).toMatch(/^\/admin\/login\?back=/);
+      } else {
+        expect(res.statusCode, `${route.method} ${route.url}`).toBe(401);
+      }
+    }
+  });
+
+  it('refuses a forged session cookie', async () => {
+    const res = await web.inject({ method: 'GET', url: '/admin', headers: { cookie: 'siput_admin=forged' } });
+    expect(res.statusCode).toBe(302);
+  });
+});
+
+describe('signing in', () => {
+  it('lets a right password in with an HttpOnly, SameSite session cookie, and records it in the audit log', async () => {
+    await signIn(app, web, 'admin1');
+    const login = await web.inject({
+      method: 'POST',
+      url: '/admin/login',
+      payload: { username: 'admin1', password: PASSWORD },
+    });
+    const cookie = login.cookies.find((c) => c.name === 'siput_admin');
+    expect(cookie?.httpOnly).toBe(true);
+    expect(cookie?.sameSite).toBe('Strict');
+    const audits = await database.db.select().from(auditLog);
+    expect(audits.some((a) => a.action === 'console.sign_in' && a.actor === 'admin:admin1')).toBe(true);
+  });
+
+  it('rate-limits repeated wrong passwords, even when the right one follows', async () => {
+    await signIn(app, web, 'target');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await web.inject({
+        method: 'POST',
+        url: '/admin/login',
+        payload: { username: 'target', password: `salah-${i}` },
+      });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses[5]).toBe(429);
+    const right = await web.inject({
+      method: 'POST',
+      url: '/admin/login',
+      payload: { username: 'target', password: PASSWORD },
+    });
+    expect(right.statusCode).toBe(429);
+  });
+
+  it('does not redirect outside the console after sign-in', async () => {
+    await signIn(app, web, 'admin2');
+    const res = await web.inject({
+      method: 'POST',
+      url: '/admin/login',
+      payload: { username: 'admin2', password: PASSWORD, back: 'https://evil.example/' },
+    });
+    expect(res.headers.location).toBe('/admin');
+  });
+});
+
+describe('changes through the console', () => {
+  it('are refused without the session’s CSRF token', async () => {
+    const { cookie, csrf } = await signIn(app, web, 'admin3');
+    const without = await web.inject({ method: 'POST', url: '/admin/logout', headers: { cookie } });
+    expect(without.statusCode).toBe(403);
+    const wrong = await web.inject({
+      method: 'POST',
+      url: '/admin/logout',
+      headers: { cookie },
+      payload: { _csrf: 'x' },
+    });
+    expect(wrong.statusCode).toBe(403);
+    const right = await web.inject({
+      method: 'POST',
+      url: '/admin/logout',
+      headers: { cookie },
+      payload: { _csrf: csrf },
+    });
+    expect(right.statusCode).toBe(302);
+    const after = await web.inject({ method: 'GET', url: '/admin', headers: { cookie } });
+    expect(after.statusCode).toBe(302);
+  });
+
+  it('are refused for a pimpinan on every route that changes something', async () => {
+    const { cookie, csrf } = await signIn(app, web, 'pimpinan1', 'pimpinan');
+    const changing = adminRoutes().filter((r) => r.method !== 'GET' && r.url !== '/admin/logout');
+    for (const route of changing) {
+      const res = await web.inject({
+        method: route.method as 'POST',
+        url: concrete(route.url),
+        headers: { cookie, 'x-csrf-token': csrf },
+      });
+      expect(res.statusCode, `${route.method} ${route.url}`).toBe(403);
+    }
+    const view = await web.inject({ method: 'GET', url: '/admin', headers: { cookie } });
+    expect(view.statusCode).toBe(200);
+  });
+});
