@@ -169,7 +169,9 @@ export class CaseService {
     };
     const transition = apply(state, event, now, ctx);
     if (transition.effects.length === 0) return { state, duplicate: false, transition, saved: null };
-    const saved = await saveTransition(tx, state, transition.state, transition.effects);
+    const left = state.openStep && transition.effects.some((e) => e.type === 'stepClosed');
+    const workingMs = left && state.openStep ? ctx.calendar.workingMsBetween(state.openStep.enteredAt, now) : undefined;
+    const saved = await saveTransition(tx, state, transition.state, transition.effects, undefined, workingMs);
     return { state: transition.state, duplicate: false, transition, saved };
   }
 

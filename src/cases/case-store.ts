@@ -66,6 +66,8 @@ export async function saveTransition(
   after: CaseState,
   effects: readonly Effect[],
   intake?: CaseIntake,
+  /** Working time of the step this transition left, from the unit's calendar. */
+  leftWorkingMs?: number,
 ): Promise<SavedTransition> {
   const caseRow = {
     sopId: after.sopId,
@@ -96,6 +98,7 @@ export async function saveTransition(
         outcome: effect.outcome,
         actorId: effect.actorId,
         note: effect.note,
+        workingMs: leftWorkingMs ?? null,
         nextTimerAt: null,
       })
       .where(eq(stepInstances.id, effect.instanceId));

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   index,
@@ -165,6 +166,8 @@ export const stepInstances = pgTable(
     enteredAt: at('entered_at').notNull(),
     dueAt: at('due_at').notNull(),
     leftAt: at('left_at'),
+    /** Working time the step took (office hours, no weekends or holidays), set when it is left: what the reports measure. */
+    workingMs: bigint('working_ms', { mode: 'number' }),
     outcome: text('outcome'),
     actorId: text('actor_id'),
     note: text('note'),

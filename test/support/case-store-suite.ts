@@ -11,6 +11,7 @@ import { caseEvents, stepInstances, units } from '../../src/db/schema.js';
 import { createLogger } from '../../src/log.js';
 import { loadSopFile } from '../../src/sop/catalog.js';
 import { CaseRejectedError } from '../../src/sop/errors.js';
+import { DEFAULT_HOLIDAYS_FILE, loadHolidays } from '../../src/sop/holidays.js';
 import { ALWAYS_WORKING } from '../../src/sop/working-calendar.js';
 
 const kilat = loadSopFile(fileURLToPath(new URL('../fixtures/sops-kilat/kilat.yaml', import.meta.url)));
@@ -98,6 +99,36 @@ export function caseStoreSuite(open: () => Promise<Database>): void {
       expect(after).toEqual(before);
       const [step] = await database.db.select().from(stepInstances).where(eq(stepInstances.caseId, caseId));
       expect(step?.leftAt).toBeNull();
+    });
+  });
+
+  describe('when a step is left', () => {
+    it('records the working time it took: office hours only, no weekend, no national holiday', async () => {
+      await database.db.insert(units).values({ id: 'kantor', name: 'Kantor', timeZone: 'Asia/Jakarta' });
+      await addOfficial(database.db, { nip: '3', name: 'Pelaksana Kantor', roleId: 'pelaksana', unitId: 'kantor' });
+      let now = new Date('2026-08-14T08:00:00Z'); // Friday 15:00 WIB
+      const clocked = new CaseService({
+        db: database.db,
+        sops: registry,
+        calendars: new UnitCalendars(database.db, loadHolidays(DEFAULT_HOLIDAYS_FILE), 'WIB'),
+        afterCommit: { schedule: async () => {} },
+        log: createLogger({ LOG_LEVEL: 'silent', NODE_ENV: 'test' }),
+        now: () => now,
+      });
+      const { caseId } = await clocked.submit({ sopId: 'kilat', unitId: 'kantor', body: 'x' });
+      const [opened] = await database.db.select().from(stepInstances).where(eq(stepInstances.caseId, caseId));
+      now = new Date('2026-08-18T02:00:00Z'); // Tuesday 09:00 WIB; Monday 17 August is a holiday
+      await clocked.dispatch(caseId, {
+        type: 'act',
+        instanceId: `${caseId}_1`,
+        action: opened?.stepId === '1' ? 'setuju' : 'lanjut',
+        actorId: opened?.assigneeId ?? '',
+      });
+      const [left] = await database.db
+        .select()
+        .from(stepInstances)
+        .where(eq(stepInstances.id, `${caseId}_1`));
+      expect(left?.workingMs).toBe(2 * 3600_000);
     });
   });
 

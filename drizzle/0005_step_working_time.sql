@@ -1,0 +1,1 @@
+ALTER TABLE "step_instances" ADD COLUMN "working_ms" bigint;
