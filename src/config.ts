@@ -30,6 +30,34 @@ const schema = z.object({
   /** Set → webhook mode at this public URL; unset → long polling. */
   TELEGRAM_WEBHOOK_URL: optionalUrl,
   WHATSAPP_ENABLED: bool,
+  /**
+   * The WhatsApp number to pair by code (digits with the country code, like 6281234567890); unset
+   * → pair by scanning the QR code printed in the terminal and shown in the console.
+   */
+  WHATSAPP_PAIRING_PHONE: z.preprocess(
+    (v) => (typeof v === 'string' ? v.replace(/[\s+-]/g, '') : v),
+    z
+      .string()
+      .regex(/^[1-9]\d{7,14}$/, 'digits with the country code, like 6281234567890')
+      .optional(),
+  ),
+  /** WhatsApp messages per second over the whole number; low, since bursts get numbers banned. */
+  WHATSAPP_RATE_PER_SECOND: z.coerce.number().int().min(1).max(20).default(5),
+  /** Least milliseconds between two WhatsApp messages to the same chat. */
+  WHATSAPP_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** Milliseconds "typing…" is shown before each WhatsApp message, as a person would. */
+  WHATSAPP_TYPING_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
+  /** WhatsApp groups (…@g.us, comma-separated) whose messages are answered; all others are ignored. */
+  WHATSAPP_GROUPS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((g) => g.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[\d-]+@g\.us$/, 'group ids like 120363012345678901@g.us, comma-separated'))),
   /** The default time zone of units: WIB, WITA, WIT or an IANA name. */
   TZ_DEFAULT: z.string().min(1).default('WIB'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
