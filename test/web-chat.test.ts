@@ -272,6 +272,23 @@ describe('live messages', () => {
     }
   });
 
+  it('end when the server stops, so a shutdown does not wait on open pages', async () => {
+    const other = await buildWeb(app, { handleInbound });
+    await other.listen({ port: 0, host: '127.0.0.1' });
+    const otherPort = (other.server.address() as AddressInfo).port;
+    // Wrapped: a promise resolved with a promise would wait for it.
+    const { ended } = await new Promise<{ ended: Promise<void> }>((resolve, reject) => {
+      get({ port: otherPort, host: '127.0.0.1', path: '/chat/api/events' }, (res) => {
+        res.resume();
+        resolve({ ended: new Promise((done) => res.on('end', done)) });
+      }).on('error', reject);
+    });
+    const started = Date.now();
+    await other.close();
+    await ended;
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('start a session for a page that has none', async () => {
     const stream = await openEvents();
     try {
