@@ -189,10 +189,17 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
       await redis?.stop();
     },
   };
+  for (const adapter of adapters) adapter.attach?.(app);
   if (opts.receive ?? (config.ROLE === 'all' || config.ROLE === 'bot')) {
-    for (const adapter of adapters) {
-      await adapter.start(app);
-      started.push(adapter);
+    try {
+      for (const adapter of adapters) {
+        await adapter.start(app);
+        started.push(adapter);
+      }
+    } catch (err) {
+      // A refused bot token stops start-up: leave no worker or connection behind it.
+      await app.close();
+      throw err;
     }
   }
   return app;

@@ -2,8 +2,13 @@
 export interface Inbound {
   /** Channel name: web, telegram, whatsapp. */
   readonly channel: string;
-  /** The chat the message came from; replies go back to it. */
+  /** Who wrote: the conversation, the person's link and, unless `replyTo` says otherwise, where replies go. */
   readonly address: string;
+  /**
+   * Where the replies go when it is not `address`: a Telegram group the person wrote in. The person
+   * is still `address`, so in a group an official acts as themselves, not as the group.
+   */
+  readonly replyTo?: string;
   /**
    * The channel's id for this delivery (Telegram update_id, WhatsApp message key, the web
    * client's message id). The same key is processed once, however often it is delivered.

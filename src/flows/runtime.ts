@@ -146,7 +146,7 @@ export class FlowRuntime {
   }
 
   #insertReply(tx: Tx, inbound: Inbound, reply: Reply): Promise<QueuedMessage> {
-    return insertChatMessage(tx, inbound.channel, inbound.address, {
+    return insertChatMessage(tx, inbound.channel, inbound.replyTo ?? inbound.address, {
       caseId: null,
       instanceId: null,
       template: 'flow.text',
