@@ -1,0 +1,27 @@
+import { randomUUID } from 'node:crypto';
+
+/** A multipart/form-data body with text fields and at most one file, as a browser form would send it. */
+export function multipartForm(
+  fields: Readonly<Record<string, string>>,
+  file?: { readonly name: string; readonly bytes: Buffer; readonly type?: string; readonly field?: string },
+) {
+  const boundary = `----siput${randomUUID()}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  }
+  if (file) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`,
+      ),
+      file.bytes,
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return {
+    payload: Buffer.concat(parts),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
