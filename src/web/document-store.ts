@@ -128,8 +128,9 @@ export class DocumentStore {
     return rows.length > 0;
   }
 
-  async get(id: string): Promise<DocumentRow | undefined> {
-    const [row] = await this.#db.select().from(documents).where(eq(documents.id, id));
+  /** `via`: the caller's open transaction, if any (PGlite's one connection would otherwise wait on it). */
+  async get(id: string, via: Tx = this.#db): Promise<DocumentRow | undefined> {
+    const [row] = await via.select().from(documents).where(eq(documents.id, id));
     return row;
   }
 
@@ -137,9 +138,9 @@ export class DocumentStore {
    * What stakeholders may download: of each number, only its highest published revision, so a
    * superseded SOP is not offered next to the one that replaced it.
    */
-  async listPublished(search: DocumentSearch = {}): Promise<DocumentRow[]> {
+  async listPublished(search: DocumentSearch = {}, via: Tx = this.#db): Promise<DocumentRow[]> {
     const latest = sql`${documents.revision} = (select max(d.revision) from ${documents} d where d.number = ${documents.number} and d.published)`;
-    return this.#db
+    return via
       .select()
       .from(documents)
       .where(and(eq(documents.published, true), latest, ...wordsMatch(search.words)))
