@@ -1,12 +1,14 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ChannelAdapter } from './adapter.js';
+import { TelegramAdapter } from './telegram/index.js';
 
 export type { ChannelAdapter } from './adapter.js';
 export type { Channel, ChannelLimits, OutgoingMessage } from './channel.js';
 
 /** The chat platforms the settings turn on. The web chat is built in and always on. */
-export async function channelAdapters(_config: Config, _log: Logger): Promise<ChannelAdapter[]> {
+export async function channelAdapters(config: Config, log: Logger): Promise<ChannelAdapter[]> {
   const adapters: ChannelAdapter[] = [];
+  if (config.TELEGRAM_BOT_TOKEN) adapters.push(new TelegramAdapter(config, log));
   return adapters;
 }

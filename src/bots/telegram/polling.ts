@@ -1,0 +1,123 @@
+import type { Telegram } from 'telegraf';
+import type { Update } from 'telegraf/types';
+import type { Logger } from '../../log.js';
+import { abortSignal, callApi } from './api.js';
+import { backoffMs, sleep } from './backoff.js';
+import { describeFailure, isTelegramError } from './errors.js';
+import type { TelegramState } from './health.js';
+import type { Outcome } from './receiver.js';
+
+/** The updates the flows use; everything else (edits, reactions, polls) is not asked for. */
+export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
+
+export interface LongPollerOptions {
+  readonly telegram: Telegram;
+  readonly handle: (update: Update) => Promise<Outcome>;
+  readonly log: Logger;
+  /** Told each change of state, for channel_states. */
+  readonly onState: (state: TelegramState, lastError?: string) => Promise<void>;
+  /** First retry delay after a failed getUpdates; doubled up to a minute. */
+  readonly retryBaseMs: number;
+  /** Seconds getUpdates waits for an update before answering empty; default 30. */
+  readonly waitSeconds?: number;
+}
+
+/**
+ * getUpdates in a loop, written here rather than telegraf's launch(): telegraf confirms a batch
+ * (and so loses it) when a handler throws, retries a network error every 5 s without reporting it,
+ * and handles a batch's updates all at once whatever chat they are from.
+ *
+ * Here an update is confirmed (the next offset) only once the flows committed it, so a crash
+ * means redelivery, which the flows dedupe by update_id. A chat's updates run in order; chats run
+ * side by side. Network errors and 5xx back off and show as "reconnecting"; a 401 stops the bot.
+ */
+export class LongPoller {
+  #offset = 0;
+
+  constructor(private readonly opts: LongPollerOptions) {}
+
+  async run(signal: AbortSignal): Promise<void> {
+    const { telegram, log } = this.opts;
+    let failures = 0;
+    while (!signal.aborted) {
+      let updates: Update[];
+      try {
+        updates = await telegram.callApi(
+          'getUpdates',
+          {
+            offset: this.#offset,
+            timeout: this.opts.waitSeconds ?? 30,
+            limit: 100,
+            allowed_updates: [...ALLOWED_UPDATES],
+          },
+          { signal: abortSignal(signal) },
+        );
+      } catch (err) {
+        if (signal.aborted) break;
+        const what = describeFailure(err);
+        if (isTelegramError(err, 401)) {
+          log.error({ channel: 'telegram', err: what }, 'telegram refused the bot token; polling stopped');
+          await this.opts.onState('stopped', what);
+          return;
+        }
+        failures++;
+        // 409: another process polls this bot, or a webhook is set. Both clear up, or need a person.
+        log.warn({ channel: 'telegram', err: what, attempt: failures }, 'getUpdates failed; retrying');
+        await this.opts.onState('reconnecting', what);
+        const retryAfter = isTelegramError(err, 429) ? (err.parameters?.retry_after ?? 0) * 1000 : 0;
+        await sleep(Math.max(retryAfter, backoffMs(failures, this.opts.retryBaseMs)), signal);
+        continue;
+      }
+      if (failures > 0) {
+        failures = 0;
+        await this.opts.onState('polling');
+      }
+      if (updates.length === 0) continue;
+      const next = await this.#process(updates);
+      const stuck = next <= (updates.at(-1)?.update_id ?? 0);
+      this.#offset = next;
+      // An update the flows could not take (database down, say) is fetched again after a pause.
+      if (stuck) await sleep(backoffMs(1, this.opts.retryBaseMs), signal);
+    }
+    await this.#confirm();
+  }
+
+  /** Handles a batch; returns the offset to ask for next: past the batch, or at the first update to retry. */
+  async #process(updates: readonly Update[]): Promise<number> {
+    const chains = new Map<string, Update[]>();
+    for (const update of updates) {
+      const key = chatOf(update) ?? `update:${update.update_id}`;
+      chains.set(key, [...(chains.get(key) ?? []), update]);
+    }
+    const retryFrom: number[] = [];
+    await Promise.all(
+      [...chains.values()].map(async (chain) => {
+        for (const update of chain) {
+          // A chat's later updates wait for the one that failed, to keep its order.
+          if ((await this.opts.handle(update)) === 'retry') {
+            retryFrom.push(update.update_id);
+            return;
+          }
+        }
+      }),
+    );
+    return retryFrom.length > 0 ? Math.min(...retryFrom) : (updates.at(-1)?.update_id ?? 0) + 1;
+  }
+
+  /** Tells Telegram what was handled, so a clean restart does not fetch it again. */
+  async #confirm(): Promise<void> {
+    if (this.#offset === 0) return;
+    try {
+      await callApi(this.opts.telegram, 'getUpdates', { offset: this.#offset, limit: 1, timeout: 0 }, 5000);
+    } catch {
+      // Unconfirmed updates come back after the restart, and the flows skip them.
+    }
+  }
+}
+
+function chatOf(update: Update): string | undefined {
+  if ('message' in update) return String(update.message.chat.id);
+  if ('callback_query' in update) return update.callback_query.message?.chat.id.toString();
+  if ('my_chat_member' in update) return String(update.my_chat_member.chat.id);
+  return undefined;
+}

@@ -1,0 +1,178 @@
+import { and, eq } from 'drizzle-orm';
+import type { Context, Telegraf } from 'telegraf';
+import type { Message, Update, User } from 'telegraf/types';
+import type { App } from '../../app.js';
+import { ping } from '../../db/client.js';
+import { conversations, inboundMessages } from '../../db/schema.js';
+import type { Inbound } from '../../flows/inbound.js';
+import { isLanguage, type Language, t } from '../../i18n/catalog.js';
+import { AttachmentStore } from '../../web/attachment-store.js';
+import { FileRejectedError } from '../../web/errors.js';
+import '../../web/texts.js';
+import { callApi } from './api.js';
+import { Buttons, type PressContext } from './buttons.js';
+import { describeFailure } from './errors.js';
+import { TELEGRAM } from './health.js';
+import { incomingFile, storeIncomingFile } from './incoming-files.js';
+import { dropLink, restoreLink } from './links.js';
+import './texts.js';
+import { isGroup, messageInbound, pressInbound, textForBot, updateKey, whoAndWhere } from './updates.js';
+
+/** An update failing this often while the database answers is taken to be one that always will. */
+const MAX_FAILURES = 5;
+const REPLY_TIMEOUT_MS = 15_000;
+
+/** What became of an update: handled (or dropped for good), or to be delivered again. */
+export type Outcome = 'done' | 'retry';
+
+/**
+ * The inbound side of the bot, as telegraf middleware: each update becomes one Inbound for the
+ * flows, or nothing when it is not for the bot. It decides nothing; the flows do. Used alike by
+ * long polling and by the webhook.
+ */
+export class UpdateReceiver {
+  readonly #app: App;
+  readonly #bot: Telegraf;
+  readonly #attachments: AttachmentStore;
+  readonly #buttons: Buttons;
+  readonly #failures = new Map<number, number>();
+
+  constructor(app: App, bot: Telegraf) {
+    this.#app = app;
+    this.#bot = bot;
+    this.#attachments = new AttachmentStore({ db: app.database.db, dataDir: app.config.DATA_DIR });
+    this.#buttons = new Buttons(app.connection, app.prefix, app.log);
+    bot.use(async (ctx, next) => {
+      // A redelivered update is skipped before anything is downloaded or answered again.
+      if (!(await this.#seen(ctx.update.update_id))) await next();
+    });
+    bot.on('callback_query', (ctx) => this.#onPress(ctx as PressContext));
+    bot.on('message', (ctx) => this.#onMessage(ctx, ctx.message));
+    bot.on('my_chat_member', async (ctx) => {
+      const { chat, new_chat_member } = ctx.myChatMember;
+      if (chat.type !== 'private') return;
+      if (new_chat_member.status === 'kicked') await dropLink(app.database.db, String(chat.id));
+      if (new_chat_member.status === 'member') await restoreLink(app.database.db, String(chat.id));
+    });
+    // Errors go back to the caller, which retries the update: telegraf's default would exit.
+    bot.catch((err) => {
+      throw err;
+    });
+  }
+
+  /**
+   * Runs one update through telegraf and the flows. A failure is retried (the flows dedupe the
+   * update_id), except one that keeps failing while the database is up: it is dropped and logged,
+   * so one poisoned update cannot stall the bot.
+   */
+  async handle(update: Update): Promise<Outcome> {
+    try {
+      await this.#bot.handleUpdate(update);
+      this.#failures.delete(update.update_id);
+      return 'done';
+    } catch (err) {
+      const log = this.#app.log;
+      log.warn({ channel: TELEGRAM, updateId: update.update_id, err: describeFailure(err) }, 'telegram update failed');
+      const databaseUp = await ping(this.#app.database.db).then(
+        () => true,
+        () => false,
+      );
+      if (!databaseUp) return 'retry';
+      const failures = (this.#failures.get(update.update_id) ?? 0) + 1;
+      if (this.#failures.size > 10_000) this.#failures.clear();
+      this.#failures.set(update.update_id, failures);
+      if (failures < MAX_FAILURES) return 'retry';
+      this.#failures.delete(update.update_id);
+      log.error({ channel: TELEGRAM, updateId: update.update_id, failures }, 'telegram update dropped');
+      return 'done';
+    }
+  }
+
+  async #onMessage(ctx: Context, message: Message): Promise<void> {
+    const from = message.from;
+    // Anonymous group admins and channels posting into a group cannot be told apart from each other.
+    if (!from || from.is_bot || message.sender_chat) return;
+    const group = isGroup(message.chat);
+    const text = textForBot(message, ctx.botInfo, group);
+    if (text === undefined) return;
+    const db = this.#app.database.db;
+    if (!group) await restoreLink(db, String(message.chat.id));
+
+    let attachment: Inbound['attachment'];
+    const file = incomingFile(message, this.#attachments.maxBytes);
+    if (file) {
+      try {
+        const stored = await storeIncomingFile(ctx.telegram, file, this.#attachments, `telegram:${from.id}`);
+        attachment = { id: stored.id, name: stored.name, mime: stored.mime };
+      } catch (err) {
+        if (!(err instanceof FileRejectedError)) throw err;
+        await this.#refuseFile(ctx, message, from, err);
+        return;
+      }
+    }
+    await this.#app.flows.handle(messageInbound(ctx.update.update_id, message, from, text, attachment));
+  }
+
+  async #onPress(ctx: PressContext): Promise<void> {
+    const query = ctx.callbackQuery;
+    const message = query.message;
+    if (!('data' in query) || !message) {
+      // Game buttons and inline-mode messages: the bot sends neither.
+      await this.#buttons.answer(ctx);
+      return;
+    }
+    const chat = message.chat;
+    const language = hintLanguage(query.from);
+    if (isGroup(chat) && !(await this.#buttons.isPressersOwn(chat.id, message.message_id, query.from.id))) {
+      await this.#buttons.answer(ctx, t(language, 'telegram.not_yours'));
+      return;
+    }
+    if (!(await this.#buttons.claim(chat.id, message.message_id, ctx.update.update_id))) {
+      await this.#buttons.answer(ctx, t(language, 'telegram.already_chosen'));
+      return;
+    }
+    await this.#buttons.answer(ctx);
+    await this.#app.flows.handle(pressInbound(ctx.update.update_id, query, chat));
+    await this.#buttons.showChosen(ctx, message);
+  }
+
+  /**
+   * A file the attachment store will not keep (too large, not a photo or PDF) is answered at once
+   * with the reason, like the web chat's upload; the conversation stays where it was.
+   */
+  async #refuseFile(ctx: Context, message: Message, from: User, err: FileRejectedError): Promise<void> {
+    const { address } = whoAndWhere(message.chat, from);
+    const [row] = await this.#app.database.db
+      .select({ language: conversations.language })
+      .from(conversations)
+      .where(and(eq(conversations.channel, TELEGRAM), eq(conversations.address, address)));
+    const language = row && isLanguage(row.language) ? row.language : hintLanguage(from);
+    try {
+      await callApi(
+        ctx.telegram,
+        'sendMessage',
+        {
+          chat_id: message.chat.id,
+          text: t(language, err.messageKey, err.params),
+          reply_parameters: { message_id: message.message_id },
+        },
+        REPLY_TIMEOUT_MS,
+      );
+    } catch (sendErr) {
+      this.#app.log.warn({ channel: TELEGRAM, err: describeFailure(sendErr) }, 'could not tell why a file was refused');
+    }
+  }
+
+  async #seen(updateId: number): Promise<boolean> {
+    const [row] = await this.#app.database.db
+      .select({ id: inboundMessages.id })
+      .from(inboundMessages)
+      .where(and(eq(inboundMessages.channel, TELEGRAM), eq(inboundMessages.key, updateKey(updateId))))
+      .limit(1);
+    return row !== undefined;
+  }
+}
+
+function hintLanguage(from: User | undefined): Language {
+  return from?.language_code?.toLowerCase().startsWith('en') ? 'en' : 'id';
+}
