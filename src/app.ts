@@ -55,6 +55,8 @@ export interface App {
   /** The conversations every channel hands its inbound messages to. */
   readonly flows: FlowRuntime;
   readonly cases: CaseService;
+  /** Each unit's working calendar; the console invalidates a unit's after changing its hours or zone. */
+  readonly calendars: UnitCalendars;
   readonly queues: JobQueues;
   readonly channels: ReadonlyMap<string, Channel>;
   readonly connection: Redis;
@@ -124,6 +126,7 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
     complaintSop: config.COMPLAINT_SOP,
     defaultUnit: config.DEFAULT_UNIT,
     defaultZone: config.TZ_DEFAULT,
+    publicUrl: publicBaseUrl(config),
     ...(opts.now ? { now: opts.now } : {}),
   });
 
@@ -168,6 +171,7 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
     database,
     sops,
     cases,
+    calendars,
     queues,
     signer,
     documents,

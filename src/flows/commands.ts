@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { officials, stakeholders } from '../db/schema.js';
 import { isActionToken } from './action-token.js';
+import { sendConsoleLink } from './console-link.js';
 import type { FlowContext } from './context.js';
 import { linkOfficial, pressActionToken } from './official.js';
 
@@ -10,7 +11,7 @@ const LANGUAGE = /^(id|en|indonesia|english|inggris)$/i;
 
 /**
  * Words that work anywhere in a conversation: MENU, BATAL, BANTUAN, STATUS <tiket>, DAFTAR <kode>,
- * TUGAS, DOKUMEN, BAHASA <id|en> (with or without "/", Telegram's "/cmd@bot" too), and signed
+ * TUGAS, MASUK, DOKUMEN, BAHASA <id|en> (with or without "/", Telegram's "/cmd@bot" too), and signed
  * action buttons. Without "/", a word counts only alone or with an argument of the right shape,
  * so a complaint that starts with "Menu di situs…" stays a complaint.
  */
@@ -62,6 +63,11 @@ export async function routeCommand(ctx: FlowContext, text: string | null, choice
     case 'tasks':
       if (arg && !slash) return false;
       await ctx.go('tasks');
+      return true;
+    case 'masuk':
+    case 'login':
+      if (arg && !slash) return false;
+      await sendConsoleLink(ctx);
       return true;
     case 'dokumen':
     case 'documents':

@@ -49,6 +49,8 @@ export interface FlowDeps {
   readonly defaultUnit: string;
   /** Time zone for dates shown to stakeholders. */
   readonly defaultZone: string;
+  /** Where people reach the service (PUBLIC_URL): links sent in a chat start with it. */
+  readonly publicUrl: string;
 }
 
 export interface ConversationState {

@@ -14,7 +14,7 @@ extendCatalog('id', {
   'menu.identitas': 'Ubah identitas',
   'menu.hint': 'Maaf, kami belum memahami pesan itu. Pilih salah satu menu, atau ketik MENU kapan saja.',
   'help.text':
-    'Cara memakai SIPUT:\n• Dokumen — cari dan unduh dokumen tata laksana.\n• Saran/Keluhan/Masukan — sampaikan aspirasi Anda dan dapatkan nomor tiket.\n• Cek Status — lihat perkembangan tiket Anda.\nPerintah: MENU untuk kembali ke menu, BATAL untuk membatalkan, STATUS <nomor tiket>, BAHASA EN untuk English.\nPejabat: DAFTAR <kode> untuk menautkan akun, TUGAS untuk daftar tugas.',
+    'Cara memakai SIPUT:\n• Dokumen — cari dan unduh dokumen tata laksana.\n• Saran/Keluhan/Masukan — sampaikan aspirasi Anda dan dapatkan nomor tiket.\n• Cek Status — lihat perkembangan tiket Anda.\nPerintah: MENU untuk kembali ke menu, BATAL untuk membatalkan, STATUS <nomor tiket>, BAHASA EN untuk English.\nPejabat: DAFTAR <kode> untuk menautkan akun, TUGAS untuk daftar tugas, MASUK untuk membuka tugas di konsol web.',
   'cancel.done': 'Dibatalkan. Tidak ada yang dikirim.',
   'lang.set': 'Bahasa diubah ke Bahasa Indonesia.',
   'common.skip': 'Lewati',
@@ -69,6 +69,9 @@ extendCatalog('id', {
     'Akun Anda tertaut, {name}. Tugas yang menjadi bagian Anda akan dikirim ke sini. Ketik TUGAS untuk melihat daftar tugas.',
   'official.code_invalid': 'Kode tidak berlaku (salah, sudah dipakai, atau kedaluwarsa). Mintalah kode baru ke admin.',
   'official.only': 'Menu ini hanya untuk pejabat yang sudah menautkan akun (DAFTAR <kode>).',
+  'masuk.link':
+    'Tautan masuk ke konsol untuk melihat tugas Anda (berlaku {minutes} menit, sekali pakai; jangan teruskan ke orang lain): {url}',
+  'masuk.private_only': 'Demi keamanan, ketik MASUK di percakapan pribadi dengan bot, bukan di grup.',
   'tasks.none': 'Tidak ada tugas yang menunggu Anda.',
   'tasks.list': 'Tugas Anda ({count}):',
   'tasks.item': '{ticket} · langkah {step} · batas {due}{late}',
@@ -94,7 +97,7 @@ extendCatalog('en', {
   'menu.identitas': 'Change my details',
   'menu.hint': 'Sorry, we did not understand that. Choose one of the menu items, or type MENU at any time.',
   'help.text':
-    'Using SIPUT:\n• Documents — find and download procedure documents.\n• Suggestion/Complaint/Feedback — send yours and get a ticket number.\n• Check status — follow your ticket.\nCommands: MENU to go back to the menu, BATAL to cancel, STATUS <ticket>, BAHASA ID for Bahasa Indonesia.\nOfficials: DAFTAR <code> to link your account, TUGAS for your tasks.',
+    'Using SIPUT:\n• Documents — find and download procedure documents.\n• Suggestion/Complaint/Feedback — send yours and get a ticket number.\n• Check status — follow your ticket.\nCommands: MENU to go back to the menu, BATAL to cancel, STATUS <ticket>, BAHASA ID for Bahasa Indonesia.\nOfficials: DAFTAR <code> to link your account, TUGAS for your tasks, MASUK to open them in the web console.',
   'cancel.done': 'Cancelled. Nothing was sent.',
   'lang.set': 'Language set to English.',
   'common.skip': 'Skip',
@@ -149,6 +152,8 @@ extendCatalog('en', {
     'Your account is linked, {name}. Steps assigned to you will arrive here. Type TUGAS for your task list.',
   'official.code_invalid': 'That code is not valid (wrong, already used or expired). Ask the admin for a new one.',
   'official.only': 'This is for officials who have linked their account (DAFTAR <code>).',
+  'masuk.link': 'Your link to the console’s task list (valid for {minutes} minutes, once; do not pass it on): {url}',
+  'masuk.private_only': 'For your safety, type MASUK in a private chat with the bot, not in a group.',
   'tasks.none': 'No task is waiting for you.',
   'tasks.list': 'Your tasks ({count}):',
   'tasks.item': '{ticket} · step {step} · due {due}{late}',

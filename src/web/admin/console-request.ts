@@ -17,6 +17,16 @@ export function userOf(req: FastifyRequest): ConsoleUser {
   return user;
 }
 
+/**
+ * An onRequest hook for sections only admins may open, even to read: the console itself lets
+ * pimpinan read every page, but documents, the buku tamu, people and queues are not theirs.
+ */
+export async function requireAdmin(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const user = req.consoleUser;
+  if (user?.kind === 'account' && user.role === 'admin') return;
+  await reply.code(403).type('text/plain; charset=utf-8').send(t(req.language, 'admin.error.forbidden'));
+}
+
 /** Text in the request's language. */
 export function trOf(req: FastifyRequest): (key: string, params?: Readonly<Record<string, string>>) => string {
   return (key, params) => t(req.language, key, params);

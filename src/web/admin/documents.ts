@@ -6,7 +6,7 @@ import { downloads } from '../../db/schema.js';
 import type { DocumentRow } from '../document-store.js';
 import { contentDisposition } from '../download-links.js';
 import { DocumentInvalidError, FileRejectedError } from '../errors.js';
-import { audit, field, isUuid, sendPage, trOf, userOf, when } from './console-request.js';
+import { audit, field, isUuid, requireAdmin, sendPage, trOf, userOf, when } from './console-request.js';
 import { html, type SafeHtml } from './html.js';
 import { csrfField } from './layout.js';
 import type { SectionOptions } from './plugin.js';
@@ -31,6 +31,7 @@ const EMPTY: Draft = { number: '', title: '', revision: '0', revisionDate: '', c
  * that keeps the older ones. Uploads are multipart, so their CSRF token rides in the action URL.
  */
 export const documentsSection: FastifyPluginAsync<SectionOptions> = async (fastify, { app }) => {
+  fastify.addHook('onRequest', requireAdmin);
   const store = app.documents;
   await fastify.register(fastifyMultipart, {
     // preservePath: see the name as sent, so a name with folders is refused rather than silently cut.

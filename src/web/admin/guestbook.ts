@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import type { App } from '../../app.js';
 import { documents, downloads, stakeholders } from '../../db/schema.js';
 import { zoneOf } from '../../sop/working-calendar.js';
-import { audit, sendPage, trOf, when } from './console-request.js';
+import { audit, requireAdmin, sendPage, trOf, when } from './console-request.js';
 import { html } from './html.js';
 import type { SectionOptions } from './plugin.js';
 import './documents-texts.js';
@@ -26,6 +26,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The buku tamu: who downloaded what, when and over which channel, with filters and a streamed CSV. */
 export const guestbookSection: FastifyPluginAsync<SectionOptions> = async (fastify, { app }) => {
+  fastify.addHook('onRequest', requireAdmin);
   fastify.get(PATH, async (req, reply) => {
     const tr = trOf(req);
     const filters = filtersOf(req);

@@ -1,7 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { documentsSection } from './documents.js';
 import { guestbookSection } from './guestbook.js';
+import { officialTasksSection } from './official-tasks.js';
 import type { SectionOptions } from './plugin.js';
 
 /** The console's sections, each a fastify plugin registered inside the signed-in scope of /admin. */
-export const CONSOLE_SECTIONS: readonly FastifyPluginAsync<SectionOptions>[] = [documentsSection, guestbookSection];
+export const CONSOLE_SECTIONS: readonly FastifyPluginAsync<SectionOptions>[] = [documentsSection,
+  guestbookSection,
+  officialTasksSection,
+];
