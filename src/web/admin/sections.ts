@@ -2,10 +2,15 @@ import type { FastifyPluginAsync } from 'fastify';
 import { documentsSection } from './documents.js';
 import { guestbookSection } from './guestbook.js';
 import { officialTasksSection } from './official-tasks.js';
+import { peopleSection } from './people.js';
 import type { SectionOptions } from './plugin.js';
+import { unitsSection } from './units.js';
 
 /** The console's sections, each a fastify plugin registered inside the signed-in scope of /admin. */
-export const CONSOLE_SECTIONS: readonly FastifyPluginAsync<SectionOptions>[] = [documentsSection,
+export const CONSOLE_SECTIONS: readonly FastifyPluginAsync<SectionOptions>[] = [
+  documentsSection,
   guestbookSection,
   officialTasksSection,
+  peopleSection,
+  unitsSection,
 ];
