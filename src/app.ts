@@ -159,6 +159,7 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
           log,
           signer,
           defaultZone: config.TZ_DEFAULT,
+          publicUrl: publicBaseUrl(config),
         }),
       );
     }

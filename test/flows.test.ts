@@ -60,6 +60,8 @@ async function fileComplaint(name = 'Budi Santoso'): Promise<{ chat: Chat; ticke
   await chat.send('0812 3456 7890, budi@contoh.go.id');
   expect(chat.last().text).toContain('UU No. 27 Tahun 2022');
   await chat.press('Setuju');
+  expect(chat.last().text).toContain('identitas Anda ingin dirahasiakan');
+  await chat.press('Tidak perlu dirahasiakan');
   const summary = chat.last().text;
   expect(summary).toContain('Jenis: Keluhan');
   expect(summary).toContain(`Pengirim: ${name} (budi@contoh.go.id, +6281234567890)`);
@@ -225,6 +227,8 @@ describe('wrong input at each prompt', () => {
     await chat.send('+62 811 2222 333');
     expect(texts(await chat.send('mungkin'))).toContain('Mohon pilih salah satu');
     await chat.press('Setuju');
+    expect(texts(await chat.send('entahlah'))).toContain('Mohon pilih salah satu');
+    await chat.press('Tidak perlu');
     expect(chat.last().text).toContain('Masukan yang singkat.');
   });
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { processedEvents } from '../db/schema.js';
@@ -124,6 +124,9 @@ export class CaseService {
       body: input.body ?? null,
       channel: input.channel ?? null,
       openedBy: input.openedBy ?? null,
+      rahasia: input.rahasia ?? false,
+      // 128 random bits: the status link's only protection, since ticket numbers are sequential.
+      statusSecret: randomBytes(16).toString('base64url'),
     });
     if (key) await tx.update(processedEvents).set({ caseId }).where(eq(processedEvents.key, key));
     this.deps.log.info({ caseId, sop: sop.id }, 'case submitted');

@@ -52,6 +52,10 @@ export interface CaseIntake {
   readonly body: string | null;
   readonly channel: string | null;
   readonly openedBy: string | null;
+  /** SP4N-LAPOR! rahasia: officials see a pseudonym and no contact details; default false. */
+  readonly rahasia?: boolean;
+  /** The secret of the public status link (/status/<ticket>?k=…), made when the case is filed. */
+  readonly statusSecret?: string | null;
 }
 
 export interface SavedTransition {

@@ -12,6 +12,8 @@ interface Draft {
   about?: string | null;
   text?: string;
   attachment?: { id: string; name: string } | null;
+  /** SP4N-LAPOR! style: officials see a pseudonym and no contact details. Asked before the summary. */
+  rahasia?: boolean;
 }
 
 const draft = (ctx: FlowContext) => ctx.state.data as Draft;
@@ -22,7 +24,7 @@ function move(ctx: FlowContext, step: string, changes: Partial<Draft>): Promise<
   return ctx.go('complaint', step, { ...ctx.state.data, ...changes });
 }
 
-/** Saran/Keluhan/Masukan: category, subject, text, attachment, identity, then a summary to confirm. */
+/** Saran/Keluhan/Masukan: category, subject, text, attachment, identity, rahasia or not, then a summary to confirm. */
 export const complaintFlow: Flow = {
   start: {
     async prompt(ctx) {
@@ -89,6 +91,21 @@ export const complaintFlow: Flow = {
       ctx.say('complaint.attachment_expected', {}, [{ value: 'skip', label: ctx.t('common.skip') }]);
     },
   },
+  rahasia: {
+    async prompt(ctx) {
+      ctx.say('complaint.rahasia', {}, [
+        { value: 'rahasia:yes', label: ctx.t('complaint.rahasia_yes') },
+        { value: 'rahasia:no', label: ctx.t('complaint.rahasia_no') },
+      ]);
+    },
+    async handle(ctx, input) {
+      if (input.choice !== 'rahasia:yes' && input.choice !== 'rahasia:no') {
+        ctx.say('common.choose_hint');
+        return;
+      }
+      await move(ctx, 'confirm', { rahasia: input.choice === 'rahasia:yes' });
+    },
+  },
   confirm: {
     async prompt(ctx) {
       if (ctx.person?.kind !== 'stakeholder') {
@@ -96,6 +113,7 @@ export const complaintFlow: Flow = {
         return;
       }
       const d = draft(ctx);
+      if (d.rahasia === undefined) return move(ctx, 'rahasia', {});
       const none = ctx.t('complaint.none');
       ctx.say(
         'complaint.summary',
@@ -106,11 +124,13 @@ export const complaintFlow: Flow = {
           attachment: d.attachment?.name ?? none,
           name: ctx.person.name,
           contact: ctx.person.contact,
+          rahasia: ctx.t(d.rahasia ? 'complaint.rahasia_on' : 'complaint.rahasia_off'),
         },
         [
           { value: 'send', label: ctx.t('complaint.send') },
           { value: 'edit:text', label: ctx.t('complaint.edit_text') },
           { value: 'edit:category', label: ctx.t('complaint.edit_category') },
+          { value: 'edit:rahasia', label: ctx.t('complaint.edit_rahasia') },
           { value: 'cancel', label: ctx.t('complaint.cancel') },
         ],
       );
@@ -123,6 +143,8 @@ export const complaintFlow: Flow = {
           return ctx.go('complaint', 'text', { ...ctx.state.data });
         case 'edit:category':
           return ctx.go('complaint', 'start', { ...ctx.state.data });
+        case 'edit:rahasia':
+          return move(ctx, 'rahasia', {});
         case 'cancel':
           ctx.say('cancel.done');
           return ctx.go('menu');
@@ -151,6 +173,7 @@ async function file(ctx: FlowContext): Promise<void> {
       subject: d.about ?? null,
       body: d.text ?? '',
       channel: ctx.inbound.channel,
+      rahasia: d.rahasia === true,
       idempotencyKey: `${ctx.inbound.channel}:${ctx.inbound.key}`,
     },
     ctx.now,

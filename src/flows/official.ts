@@ -4,6 +4,7 @@ import { linkChannel } from '../db/officials.js';
 import { attachments, cases, delegations, officials, stepInstances, units } from '../db/schema.js';
 import { caseIdOf } from '../jobs/queues.js';
 import { formatTime } from '../jobs/render.js';
+import { reporterForOfficials } from '../privacy/reporter.js';
 import type { SopAction } from '../sop/definition.js';
 import { CaseRejectedError } from '../sop/errors.js';
 import { zoneOf } from '../sop/working-calendar.js';
@@ -198,6 +199,8 @@ async function showTask(ctx: FlowContext, task: Pressed): Promise<void> {
     .select({ name: attachments.name })
     .from(attachments)
     .where(eq(attachments.caseId, task.caseId));
+  // A rahasia report: a pseudonym, no contact, and the reporter's identity taken out of its texts.
+  const reporter = await reporterForOfficials(ctx.tx, task.caseId, ctx.language);
   ctx.say(
     'task.detail',
     {
@@ -205,8 +208,9 @@ async function showTask(ctx: FlowContext, task: Pressed): Promise<void> {
       step: task.stepId,
       kegiatan: task.kegiatan,
       category: row?.category ?? '-',
-      body: row?.body ?? '-',
-      attachments: files.map((f) => f.name).join(', ') || '-',
+      body: reporter.scrub(row?.body ?? null) ?? '-',
+      attachments: files.map((f) => reporter.scrub(f.name)).join(', ') || '-',
+      reporter: reporter.line,
       due: row ? formatTime(row.dueAt.toISOString(), ctx.language, zoneOf(row.zone)) : '-',
     },
     task.actions.map((a, i) => ({

@@ -15,7 +15,8 @@ const id: Catalog = {
   'step.escalation':
     'Eskalasi (tingkat {level}): tiket {ticket}, langkah {step} ({kegiatan}) belum ditindaklanjuti sejak batas waktu {due}.',
   'step.reassigned_away': 'Tiket {ticket}, langkah {step} telah dialihkan ke pejabat lain. {reason}',
-  'step.case_summary': 'Jenis: {category}\nTentang: {subject}\nPesan pengirim: {body}\nLampiran: {attachments}',
+  'step.case_summary':
+    'Jenis: {category}\nTentang: {subject}\nPesan pengirim: {body}\nLampiran: {attachments}\nPelapor: {reporter}',
   'step.unassigned':
     'Tiket {ticket}, langkah {step} ({kegiatan}) belum punya pelaksana: tetapkan pejabat untuk peran ini.',
   'case.rejected.unknown_action': 'Tindakan "{action}" tidak tersedia di langkah ini. Pilihan: {allowed}.',
@@ -38,7 +39,8 @@ const en: Catalog = {
   'step.escalation':
     'Escalation (level {level}): ticket {ticket}, step {step} ({kegiatan}) has not been acted on since {due}.',
   'step.reassigned_away': 'Ticket {ticket}, step {step} has been reassigned to another official. {reason}',
-  'step.case_summary': 'Type: {category}\nAbout: {subject}\nSender’s message: {body}\nAttachments: {attachments}',
+  'step.case_summary':
+    'Type: {category}\nAbout: {subject}\nSender’s message: {body}\nAttachments: {attachments}\nReporter: {reporter}',
   'step.unassigned': 'Ticket {ticket}, step {step} ({kegiatan}) has nobody to act: assign an official to this role.',
   'case.rejected.unknown_action': 'Action "{action}" is not available at this step. Choices: {allowed}.',
   'case.rejected.not_assignee': 'Sorry, this step is not assigned to you.',

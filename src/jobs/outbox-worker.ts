@@ -20,6 +20,8 @@ export interface OutboxWorkerOptions {
   readonly signer: Signer;
   /** Time zone for rendering times to stakeholders: WIB unless set. */
   readonly defaultZone: string;
+  /** Where people reach the service (publicBaseUrl), for links in messages such as the status page. */
+  readonly publicUrl?: string;
   /** Parallel sends; default 4. The channel's rate limits hold whatever this is. */
   readonly concurrency?: number;
 }
@@ -80,7 +82,11 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
         .set({ attempts: sql`${messages.attempts} + 1` })
         .where(eq(messages.id, row.id));
       try {
-        await channel.send(await renderMessage(db, row, opts.defaultZone, opts.signer));
+        await channel.send(
+          await renderMessage(db, row, opts.defaultZone, opts.signer, {
+            ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+          }),
+        );
       } catch (err) {
         if (err instanceof ChannelRateLimitedError) {
           await job.moveToDelayed(Date.now() + err.retryAfterMs, token);

@@ -5,12 +5,19 @@ import type { Db } from '../db/client.js';
 import { attachments, cases, type messages, officials, stakeholders, units } from '../db/schema.js';
 import { actionToken } from '../flows/action-token.js';
 import { isLanguage, type Language, t } from '../i18n/catalog.js';
+import { reporterForOfficials } from '../privacy/reporter.js';
 import type { Signer } from '../signing.js';
 import { zoneOf } from '../sop/working-calendar.js';
+import { statusUrl } from '../web/status-link.js';
 
 type MessageRow = typeof messages.$inferSelect;
 
 const ZONE_LABELS: Record<string, string> = { 'Asia/Jakarta': 'WIB', 'Asia/Makassar': 'WITA', 'Asia/Jayapura': 'WIT' };
+
+export interface RenderOptions {
+  /** Where people reach the service (publicBaseUrl): the receipt's status link starts with it; relative when unset. */
+  readonly publicUrl?: string;
+}
 
 /** Renders an outbox row in its recipient's language, with times in the recipient's zone. */
 export async function renderMessage(
@@ -18,6 +25,7 @@ export async function renderMessage(
   row: MessageRow,
   defaultZone: string,
   signer: Signer,
+  opts: RenderOptions = {},
 ): Promise<OutgoingMessage> {
   const { language, zone } = await recipientLocale(db, row, defaultZone);
   const params: Record<string, string> = { ...row.params };
@@ -25,6 +33,16 @@ export async function renderMessage(
   let text = t(language, row.template, params);
   if (row.caseId && CASE_SUMMARY_TEMPLATES.has(row.template))
     text += `\n\n${await caseSummary(db, row.caseId, language)}`;
+  // The receipt carries the ticket's public status link. Its secret is read here, at sending, so it
+  // is never a message parameter (the engine stays pure, and params are logged and shown in the console).
+  if (row.caseId && row.template === 'case.received') {
+    const [own] = await db
+      .select({ ticket: cases.ticket, secret: cases.statusSecret })
+      .from(cases)
+      .where(eq(cases.id, row.caseId));
+    if (own?.secret)
+      text += `\n\n${t(language, 'case.status_link', { url: statusUrl(opts.publicUrl, own.ticket, own.secret) })}`;
+  }
   // A step's choices become signed buttons naming the visit and the action; a flow's are used as they are.
   const stepButtons = row.instanceId !== null && row.template.startsWith('step.');
   return {
@@ -49,12 +67,15 @@ async function caseSummary(db: Db, caseId: string, language: Language): Promise<
     .from(cases)
     .where(eq(cases.id, caseId));
   const files = await db.select({ name: attachments.name }).from(attachments).where(eq(attachments.caseId, caseId));
-  const body = row?.body ?? '';
+  // A rahasia report shows a pseudonym, no contact, and loses the reporter's name/email/phone in its texts.
+  const reporter = await reporterForOfficials(db, caseId, language);
+  const body = reporter.scrub(row?.body ?? '') ?? '';
   return t(language, 'step.case_summary', {
     category: row?.category ?? '-',
-    subject: row?.subject ?? '-',
+    subject: reporter.scrub(row?.subject ?? null) ?? '-',
     body: body.length > SUMMARY_MAX ? `${body.slice(0, SUMMARY_MAX)}…` : body || '-',
-    attachments: files.map((f) => f.name).join(', ') || '-',
+    attachments: files.map((f) => reporter.scrub(f.name)).join(', ') || '-',
+    reporter: reporter.line,
   });
 }
 

@@ -36,6 +36,8 @@ export async function chatHistory(
   signer: Signer,
   address: string,
   defaultZone: string,
+  /** publicBaseUrl, so links in old messages read as they did when sent. */
+  publicUrl?: string,
 ): Promise<HistoryItem[]> {
   const [inbound, outbound] = await Promise.all([
     db
@@ -62,7 +64,13 @@ export async function chatHistory(
   const items: { at: number; item: HistoryItem }[] = [];
   for (const row of outbound) {
     const at = row.sentAt ?? row.createdAt;
-    const { id, text, choices, document } = await renderMessage(db, row, defaultZone, signer);
+    const { id, text, choices, document } = await renderMessage(
+      db,
+      row,
+      defaultZone,
+      signer,
+      publicUrl ? { publicUrl } : {},
+    );
     items.push({
       at: at.getTime(),
       item: { kind: 'out', id, at: at.toISOString(), text, choices, ...(document ? { document } : {}) },

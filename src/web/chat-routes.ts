@@ -31,6 +31,8 @@ export interface ChatRoutesOptions {
   readonly handleInbound: InboundHandler;
   /** Time zone for times in rendered messages (TZ_DEFAULT). */
   readonly defaultZone: string;
+  /** Where people reach the service (publicBaseUrl), for links in the history's messages. */
+  readonly publicUrl?: string;
   /**
    * Gap between SSE heartbeats; default 25 s, under the 30–60 s after which proxies and mobile
    * networks drop a silent connection.
@@ -169,7 +171,7 @@ export const chatRoutes: FastifyPluginAsync<ChatRoutesOptions> = async (fastify,
     reply.header('cache-control', 'no-store');
     const [language, items] = await Promise.all([
       languageOf(address),
-      chatHistory(db, opts.signer, address, opts.defaultZone),
+      chatHistory(db, opts.signer, address, opts.defaultZone, opts.publicUrl),
     ]);
     return { language, items };
   });

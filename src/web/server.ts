@@ -10,7 +10,8 @@ import { AttachmentStore } from './attachment-store.js';
 import { WebChatHub } from './chat-hub.js';
 import { chatRoutes, type InboundHandler } from './chat-routes.js';
 import { ChatSessions } from './chat-session.js';
-import { downloadRoutes } from './download-links.js';
+import { downloadRoutes, publicBaseUrl } from './download-links.js';
+import { statusPageRoutes } from './status-page.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -58,12 +59,15 @@ export async function buildWeb(app: App, opts: WebOptions = {}): Promise<Fastify
     attachments: new AttachmentStore({ db: database.db, dataDir: config.DATA_DIR }),
     handleInbound: opts.handleInbound ?? ((inbound) => app.flows.handle(inbound)),
     defaultZone: config.TZ_DEFAULT,
+    publicUrl: publicBaseUrl(config),
   });
   await fastify.register(downloadRoutes, {
     documents: app.documents,
     links: app.downloadLinks,
     ...(opts.now ? { now: opts.now } : {}),
   });
+  // --- public status page of a ticket (/status/<ticket>?k=<secret>), no session -----------------
+  await fastify.register(statusPageRoutes, { db: database.db, sops: app.sops, defaultZone: config.TZ_DEFAULT });
   // --- end web chat ---------------------------------------------------------------------------
 
   await fastify.register(consolePlugin, {

@@ -204,6 +204,8 @@ describe('a complaint across three browsers', () => {
     await say(citizen, '0812 3456 7890, budi@contoh.go.id');
     await heard(citizen, 'UU No. 27 Tahun 2022');
     await press(citizen, /^Setuju/);
+    await heard(citizen, 'dirahasiakan');
+    await press(citizen, 'Tidak perlu');
     await heard(citizen, 'Jenis: Keluhan');
     await shot(citizen, 'stakeholder-summary');
     await press(citizen, 'Kirim');
