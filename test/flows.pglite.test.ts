@@ -41,6 +41,7 @@ describe('on the embedded database', () => {
     await chat.send('Ani');
     await chat.send('ani@contoh.go.id');
     await chat.press('Setuju');
+    await chat.press('Tidak perlu');
     const receipt = texts(await chat.press('Kirim'));
     expect(receipt).toMatch(/SMS-\d{4}-000001/);
 

@@ -32,6 +32,7 @@ describe('a stakeholder on Telegram', () => {
     await budi.say('Budi Santoso');
     await budi.say('0812 3456 7890, budi@contoh.go.id');
     await budi.press('Setuju');
+    await budi.press('Tidak perlu');
     expect(budi.last().text).toContain('Lampiran: foto-');
     const receipt = texts(await budi.press('Kirim'));
     const ticket = /SMS-\d{4}-\d{6}/.exec(receipt)?.[0];
