@@ -10,5 +10,7 @@ export type { Channel, ChannelLimits, OutgoingMessage } from './channel.js';
 export async function channelAdapters(config: Config, log: Logger): Promise<ChannelAdapter[]> {
   const adapters: ChannelAdapter[] = [];
   if (config.TELEGRAM_BOT_TOKEN) adapters.push(new TelegramAdapter(config, log));
+  // Loaded only when enabled: Baileys brings a WebAssembly signal library with it.
+  if (config.WHATSAPP_ENABLED) adapters.push(new (await import('./whatsapp/index.js')).WhatsAppAdapter(config));
   return adapters;
 }

@@ -1,0 +1,38 @@
+import { downloadMediaMessage, type WAMessage } from '@whiskeysockets/baileys';
+import type { Inbound } from '../../flows/inbound.js';
+import type { AttachmentStore } from '../../web/attachment-store.js';
+import { FileRejectedError } from '../../web/errors.js';
+import type { BaileysLogger } from './baileys-logger.js';
+import type { IncomingMedia } from './inbound.js';
+import type { WhatsAppSocket } from './socket.js';
+
+/** Fetches the bytes of a photo or document message from WhatsApp's media servers. */
+export type MediaDownload = (message: WAMessage, socket: WhatsAppSocket) => Promise<Buffer>;
+
+export function baileysDownload(logger: BaileysLogger): MediaDownload {
+  // reuploadRequest asks the sender's phone to upload again a file whose link has expired.
+  return (message, socket) =>
+    downloadMediaMessage(message, 'buffer', {}, { logger, reuploadRequest: socket.updateMediaMessage });
+}
+
+/**
+ * Downloads and stores a photo or document someone sent. A file the store refuses (too large, not
+ * a photo or PDF) gives no attachment: the flow then asks again for one it can take.
+ */
+export async function storeMedia(
+  media: IncomingMedia,
+  fetch: () => Promise<Buffer>,
+  store: AttachmentStore,
+  uploadedBy: string,
+): Promise<{ attachment: Inbound['attachment'] } | { refused: string }> {
+  // The size the message announces is checked first, so a large video-as-document is never fetched.
+  if (media.size !== null && media.size > store.maxBytes) return { refused: 'file_too_large' };
+  const bytes = await fetch();
+  try {
+    const saved = await store.save({ bytes, name: media.name ?? 'foto', uploadedBy });
+    return { attachment: { id: saved.id, name: saved.name, mime: saved.mime } };
+  } catch (err) {
+    if (err instanceof FileRejectedError) return { refused: err.code };
+    throw err;
+  }
+}

@@ -1,0 +1,112 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import type { Database } from '../../src/db/client.js';
+import { createLinkCode } from '../../src/db/link-codes.js';
+import { addOfficial } from '../../src/db/officials.js';
+import { attachments, cases, stepInstances } from '../../src/db/schema.js';
+import { eventually } from '../support/app.js';
+import { PDF, PNG } from '../support/files.js';
+import { freshDatabase } from '../support/postgres.js';
+import { FakeWhatsApp } from './support/fake-whatsapp.js';
+import { WhatsAppPerson, whatsappApp, whatsappConfig } from './support/whatsapp-app.js';
+
+const config = whatsappConfig();
+const wa = new FakeWhatsApp();
+let database: Database;
+let app: App;
+const officials: Record<string, WhatsAppPerson> = {};
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  ({ app } = await whatsappApp(database, config, wa));
+  const roles = ['karo-pok', 'kabag-ortala', 'kasubag-tl', 'staf-pelaksana'];
+  let superior: string | undefined;
+  for (const [i, role] of roles.entries()) {
+    const nip = `19800101200501100${i}`;
+    await addOfficial(database.db, {
+      nip,
+      name: `Pejabat ${role}`,
+      roleId: role,
+      unitId: 'ortala',
+      superiorNip: superior,
+    });
+    superior = nip;
+    const official = new WhatsAppPerson(app, wa, `62811000000${i}@s.whatsapp.net`);
+    const { code } = await createLinkCode(database.db, nip);
+    expect((await official.say(`DAFTAR ${code}`)).join('\n')).toContain('Akun Anda tertaut');
+    officials[role] = official;
+  }
+});
+
+afterAll(async () => {
+  await app?.close();
+  await database?.close();
+});
+
+async function stepOf(ticket: string) {
+  const [row] = await database.db.select().from(cases).where(eq(cases.ticket, ticket));
+  if (!row?.openInstanceId) return row?.status ?? 'missing';
+  const [step] = await database.db.select().from(stepInstances).where(eq(stepInstances.id, row.openInstanceId));
+  return step?.stepId;
+}
+
+/** Waits for the official's task on `ticket`, then answers its numbered menu with `action`. */
+async function act(role: string, ticket: string, action: string): Promise<string[]> {
+  const official = officials[role] as WhatsAppPerson;
+  await eventually(`${role} to be given ${ticket}`, async () => {
+    await official.delivered();
+    return official.lastText().includes(ticket) && official.lastText().toLowerCase().includes(action.toLowerCase());
+  });
+  official.fresh();
+  return official.choose(action);
+}
+
+describe('a complaint filed on WhatsApp by numbered replies', () => {
+  it('runs to an official approval given by numbered reply, and tells the stakeholder', async () => {
+    const budi = new WhatsAppPerson(app, wa, '6281234567890@s.whatsapp.net');
+    const welcome = (await budi.say('halo')).join('\n');
+    expect(welcome).toContain('Silakan pilih menu');
+    expect(welcome).toMatch(/^2\. Saran\/Keluhan\/Masukan$/m);
+
+    expect((await budi.choose('Saran/Keluhan')).join('\n')).toContain('Apa yang ingin Anda sampaikan');
+    expect((await budi.choose('Keluhan')).join('\n')).toContain('Tentang dokumen atau layanan apa');
+    expect((await budi.say('1')).join('\n')).toContain('Silakan tuliskan keluhan Anda');
+    await budi.say('Dokumen SOP pelayanan tidak dapat diunduh dari situs.');
+    expect(budi.lastText()).toContain('Ada lampiran');
+    expect((await budi.sendPhoto(PNG)).join('\n')).toContain('Lampiran diterima');
+    expect(budi.lastText()).toContain('nama lengkap');
+    await budi.say('Budi Santoso');
+    await budi.say('0812 3456 7890, budi@contoh.go.id');
+    expect(budi.lastText()).toContain('UU No. 27 Tahun 2022');
+    await budi.choose('Setuju');
+    if (budi.lastText().includes('dirahasiakan')) await budi.choose('Tidak perlu');
+    expect(budi.lastText()).toContain('Jenis: Keluhan');
+    const receipt = (await budi.choose('Kirim')).join('\n');
+    const ticket = /SMS-\d{4}-\d{6}/.exec(receipt)?.[0];
+    if (!ticket) throw new Error(`no ticket in ${receipt}`);
+    expect(await stepOf(ticket)).toBe('4');
+
+    const [caseRow] = await database.db.select().from(cases).where(eq(cases.ticket, ticket));
+    const files = await database.db
+      .select()
+      .from(attachments)
+      .where(eq(attachments.caseId, caseRow?.id ?? ''));
+    expect(files.map((f) => f.mime)).toEqual(['image/png']);
+
+    expect((await act('staf-pelaksana', ticket, 'Selesai dengan penjelasan')).join('\n')).toContain('Kirim lampiran');
+    expect((await officials['staf-pelaksana']?.sendDocument('ba-konfirmasi.pdf', PDF))?.join('\n')).toContain(
+      'Tercatat',
+    );
+    expect(await stepOf(ticket)).toBe('5a');
+
+    await act('kasubag-tl', ticket, 'Sahkan');
+    expect(await stepOf(ticket)).toBe('11');
+    await act('staf-pelaksana', ticket, 'progres');
+    expect(await stepOf(ticket)).toBe('closed');
+    await eventually('the stakeholder to hear the case is done', async () => {
+      await budi.delivered();
+      return budi.received().some((s) => JSON.stringify(s.content).includes(`Tiket ${ticket} telah selesai`));
+    });
+  });
+});
