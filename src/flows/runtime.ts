@@ -32,7 +32,8 @@ const OFFERED = '_offered';
 export class FlowRuntime {
   constructor(private readonly deps: FlowRuntimeDeps) {}
 
-  async handle(inbound: Inbound): Promise<{ duplicate: boolean }> {
+  async handle(raw: Inbound): Promise<{ duplicate: boolean }> {
+    const inbound = clean(raw);
     const now = this.deps.now?.() ?? new Date();
     const done = await this.deps.db.transaction(async (tx) => {
       const fresh = await tx
@@ -160,6 +161,23 @@ export class FlowRuntime {
 }
 
 type ConversationRow = typeof conversations.$inferSelect;
+
+/**
+ * Text as Postgres stores it: no NUL characters (refused by UTF-8 columns), no lone surrogates
+ * (a phone's broken emoji), other control characters dropped but line breaks and tabs kept.
+ */
+export function cleanText(text: string): string {
+  return text.toWellFormed().replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
+}
+
+function clean(inbound: Inbound): Inbound {
+  return {
+    ...inbound,
+    key: cleanText(inbound.key),
+    ...(inbound.text !== undefined ? { text: cleanText(inbound.text) } : {}),
+    ...(inbound.choice !== undefined ? { choice: cleanText(inbound.choice) } : {}),
+  };
+}
 
 /** "2" picks the second choice offered; a label typed out picks that choice. */
 function pickOffered(offered: readonly Choice[], text: string | null): string | null {

@@ -1,9 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { casePageSection } from './case-page.js';
 import { documentsSection } from './documents.js';
 import { guestbookSection } from './guestbook.js';
 import { officialTasksSection } from './official-tasks.js';
 import { peopleSection } from './people.js';
 import type { SectionOptions } from './plugin.js';
+import { trackingSection } from './tracking.js';
 import { unitsSection } from './units.js';
 
 /** The console's sections, each a fastify plugin registered inside the signed-in scope of /admin. */
@@ -13,4 +15,6 @@ export const CONSOLE_SECTIONS: readonly FastifyPluginAsync<SectionOptions>[] = [
   officialTasksSection,
   peopleSection,
   unitsSection,
+  trackingSection,
+  casePageSection,
 ];
