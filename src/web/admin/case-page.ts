@@ -1,0 +1,303 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { UnknownCaseError } from '../../cases/case-service.js';
+import { recordAudit } from '../../db/audit.js';
+import { cases, officials, units } from '../../db/schema.js';
+import { isLanguage, t } from '../../i18n/catalog.js';
+import { formatTime } from '../../jobs/render.js';
+import { pseudonymOf } from '../../privacy/pseudonym.js';
+import { CaseRejectedError } from '../../sop/errors.js';
+import { zoneOf } from '../../sop/working-calendar.js';
+import { AttachmentStore } from '../attachment-store.js';
+import { contentDisposition } from '../download-links.js';
+import { isAdmin } from './access.js';
+import { type CaseTimeline, loadCaseTimeline } from './case-timeline.js';
+import { formatDateTime, formatWorkingMs } from './console-format.js';
+import { actorOf } from './console-request.js';
+import { html, type SafeHtml } from './html.js';
+import { csrfField, page } from './layout.js';
+import type { SectionOptions } from './plugin.js';
+import type { ConsoleUser } from './sessions.js';
+import './case-page-texts.js';
+
+const reassignBody = z.object({
+  instanceId: z.string().min(1).max(200),
+  toOfficialId: z.string().min(1).max(200),
+  reason: z.string().trim().max(500).optional(),
+});
+
+const KNOWN_ERRORS = new Set(['invalid', 'unknown_official', 'stale_step', 'case_closed']);
+
+/** A case's whole timeline, what the stakeholder was told, and (for admins) reassigning its step. */
+export const casePageSection: FastifyPluginAsync<SectionOptions> = async (fastify, { app }) => {
+  const zone = zoneOf(app.config.TZ_DEFAULT);
+  const files = new AttachmentStore({ db: app.database.db, dataDir: app.config.DATA_DIR });
+
+  fastify.get<{ Params: { ticket: string }; Querystring: { identity?: string; done?: string; error?: string } }>(
+    '/admin/cases/:ticket',
+    async (req, reply) => {
+      const user = req.consoleUser as ConsoleUser;
+      const tr = (key: string, params?: Record<string, string>) => t(req.language, key, params);
+      const timeline = await loadCaseTimeline(
+        app.database.db,
+        app.sops,
+        app.calendars,
+        req.params.ticket.toUpperCase(),
+        new Date(),
+      );
+      if (!timeline) {
+        return reply
+          .code(404)
+          .type('text/html; charset=utf-8')
+          .send(
+            page({
+              title: tr('admin.error.not_found'),
+              language: req.language,
+              user,
+              path: '/admin/tracking',
+              body: html`<p><a href="/admin/tracking">${tr('admin.nav.tracking')}</a></p>`,
+            }),
+          );
+      }
+      const { row } = timeline;
+      // Only admins see who filed a rahasia report, and only on asking; each look is in the audit log.
+      const reveal = row.rahasia && isAdmin(user) && req.query.identity === '1' && timeline.stakeholder !== null;
+      if (reveal) {
+        await recordAudit(app.database.db, {
+          actor: await actorOf(app, user),
+          action: 'stakeholder.view_identity',
+          target: row.ticket,
+          details: { caseId: row.id, stakeholderId: row.stakeholderId },
+          ip: req.ip,
+        });
+      }
+      const reassignTo =
+        isAdmin(user) && row.status === 'open'
+          ? await app.database.db
+              .select({ id: officials.id, name: officials.name, unit: units.name })
+              .from(officials)
+              .innerJoin(units, eq(units.id, officials.unitId))
+              .where(and(eq(officials.active, true)))
+              .orderBy(asc(officials.name))
+          : [];
+      const body = casePage(timeline, {
+        user,
+        language: req.language,
+        zone,
+        reveal,
+        reassignTo,
+        done: req.query.done === 'reassigned',
+        error: req.query.error && KNOWN_ERRORS.has(req.query.error) ? req.query.error : null,
+      });
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'private, no-store')
+        .send(
+          page({
+            title: tr('admin.case.title', { ticket: row.ticket }),
+            language: req.language,
+            user,
+            path: '/admin/tracking',
+            body,
+          }),
+        );
+    },
+  );
+
+  fastify.post<{ Params: { ticket: string } }>('/admin/cases/:ticket/reassign', async (req, reply) => {
+    const user = req.consoleUser as ConsoleUser;
+    const ticket = req.params.ticket.toUpperCase();
+    const back = (query: string) => reply.redirect(`/admin/cases/${encodeURIComponent(ticket)}?${query}`);
+    if (!isAdmin(user))
+      return reply.code(403).type('text/plain; charset=utf-8').send(t(req.language, 'admin.error.readonly'));
+    const parsed = reassignBody.safeParse(req.body);
+    const [row] = await app.database.db
+      .select({ id: cases.id, openInstanceId: cases.openInstanceId })
+      .from(cases)
+      .where(eq(cases.ticket, ticket));
+    if (!row) return reply.code(404).type('text/plain; charset=utf-8').send(t(req.language, 'admin.error.not_found'));
+    if (!parsed.success) return back('error=invalid');
+    const actor = await actorOf(app, user);
+    try {
+      const result = await app.cases.dispatch(row.id, {
+        type: 'reassign',
+        instanceId: parsed.data.instanceId,
+        toOfficialId: parsed.data.toOfficialId,
+        by: actor,
+        ...(parsed.data.reason ? { reason: parsed.data.reason } : {}),
+      });
+      const entry = result.transition?.effects.find((e) => e.type === 'audit' && e.entry.kind === 'reassigned');
+      await recordAudit(app.database.db, {
+        actor,
+        action: 'case.reassign',
+        target: ticket,
+        details: {
+          caseId: row.id,
+          instanceId: parsed.data.instanceId,
+          to: parsed.data.toOfficialId,
+          ...(entry?.type === 'audit' ? { at: entry.entry.at.toISOString() } : {}),
+        },
+        ip: req.ip,
+      });
+    } catch (err) {
+      if (err instanceof CaseRejectedError) return back(`error=${err.code}`);
+      if (err instanceof UnknownCaseError) return back('error=invalid');
+      throw err;
+    }
+    return back('done=reassigned');
+  });
+
+  fastify.get<{ Params: { ticket: string; id: string } }>('/admin/cases/:ticket/files/:id', async (req, reply) => {
+    const user = req.consoleUser as ConsoleUser;
+    const [row] = await app.database.db
+      .select({ id: cases.id, rahasia: cases.rahasia })
+      .from(cases)
+      .where(eq(cases.ticket, req.params.ticket.toUpperCase()));
+    const file = row ? await files.open(req.params.id) : undefined;
+    if (!row || !file || file.meta.caseId !== row.id) {
+      file?.stream.destroy();
+      return reply.code(404).type('text/plain; charset=utf-8').send(t(req.language, 'admin.error.not_found'));
+    }
+    // A rahasia reporter's own files may show who they are: admins only.
+    if (row.rahasia && !isAdmin(user)) {
+      file.stream.destroy();
+      return reply.code(403).type('text/plain; charset=utf-8').send(t(req.language, 'admin.error.forbidden'));
+    }
+    return reply
+      .type(file.meta.mime)
+      .header('content-disposition', contentDisposition(file.meta.name))
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'private, no-store')
+      .send(file.stream);
+  });
+};
+
+interface PageContext {
+  readonly user: ConsoleUser;
+  readonly language: 'id' | 'en';
+  readonly zone: string;
+  readonly reveal: boolean;
+  readonly reassignTo: readonly { id: string; name: string; unit: string }[];
+  readonly done: boolean;
+  readonly error: string | null;
+}
+
+function casePage(tl: CaseTimeline, ctx: PageContext): SafeHtml {
+  const tr = (key: string, params?: Record<string, string>) => t(ctx.language, key, params);
+  const when = (at: Date | null) => formatDateTime(at, ctx.zone);
+  const { row } = tl;
+  const fileLink = (f: { id: string; name: string }) =>
+    html`<a href="/admin/cases/${encodeURIComponent(row.ticket)}/files/${encodeURIComponent(f.id)}">${f.name}</a>`;
+  const statusText =
+    row.status === 'closed'
+      ? `${tr('admin.tracking.closed')}${row.outcome ? ` (${row.outcome})` : ''}`
+      : (() => {
+          const open = tl.steps.find((s) => s.instanceId === row.openInstanceId);
+          const step = tl.sop?.steps.find((s) => s.id === open?.stepId);
+          return (ctx.language === 'en' ? step?.status.en : undefined) ?? step?.status.id ?? '–';
+        })();
+
+  const kindWord = (kind: string) => tr(`admin.case.event.${kind}`);
+  const eventLine = (e: CaseTimeline['events'][number]) =>
+    html`<li><time>${when(e.at)}</time> — ${kindWord(e.kind)}${e.stepId ? ` (${tr('admin.case.step')} ${e.stepId})` : ''}${
+      e.kind === 'reminded' || e.kind === 'escalated' || e.kind === 'reassigned' || e.kind === 'entered'
+        ? e.target
+          ? html` → ${e.target}`
+          : ''
+        : ''
+    }${e.actor !== 'system' && e.actor !== 'stakeholder' ? html`, ${tr('admin.case.by')} ${e.actor}` : ''}${
+      e.note ? html`: <q>${e.note}</q>` : ''
+    }</li>`;
+
+  const steps = tl.steps.map(
+    (s) => html`<tr${s.late ? html` class="row-late"` : ''}>
+  <td>${s.seq}</td>
+  <td><strong>${s.stepId}</strong> ${s.kegiatan.length > 140 ? `${s.kegiatan.slice(0, 139)}…` : s.kegiatan}<br><span class="muted">${tr('admin.case.waktu')}: ${s.waktu}</span></td>
+  <td>${s.ownerName ?? html`<span class="muted">${tr('admin.tracking.unassigned')}</span>`}${s.onBehalfOfName ? html`<br><span class="muted">${tr('admin.case.on_behalf', { name: s.onBehalfOfName })}</span>` : ''}</td>
+  <td>${when(s.enteredAt)}</td>
+  <td>${when(s.dueAt)}</td>
+  <td>${s.leftAt ? when(s.leftAt) : html`<span class="muted">${tr('admin.case.still_open')}</span>`}</td>
+  <td>${formatWorkingMs(s.workingMs, ctx.language)}${s.late ? html` <strong class="late badge">⚠ ${tr('admin.tracking.late')}</strong>` : ''}</td>
+  <td>${s.outcome ?? ''}${s.actorName && s.actorName !== s.ownerName ? html`<br><span class="muted">${tr('admin.case.by')} ${s.actorName}</span>` : ''}</td>
+  <td>${s.note ?? ''}</td>
+  <td>${s.attachments.map((a, i) => html`${i > 0 ? ', ' : ''}${fileLink(a)}`)}</td>
+</tr>${
+      s.events.length > 0
+        ? html`<tr class="sub"><td></td><td colspan="9"><ul class="events">${s.events.map(eventLine)}</ul></td></tr>`
+        : ''
+    }`,
+  );
+
+  const told = tl.told.map((m) => {
+    const language = tl.stakeholder && isLanguage(tl.stakeholder.language) ? tl.stakeholder.language : 'id';
+    const params: Record<string, string> = { ...m.params };
+    if (params.due) params.due = formatTime(params.due, language, zoneOf(tl.unitZone));
+    return html`<li><time>${when(m.at)}</time> · ${m.channel ?? '–'} · ${tr(`admin.case.message.${m.status}`)}<br>${t(language, m.template, params)}</li>`;
+  });
+
+  const identity = identityBlock(tl, ctx);
+  const reassign =
+    ctx.reassignTo.length > 0 && row.openInstanceId
+      ? html`<section class="no-print"><h2>${tr('admin.case.reassign')}</h2>
+<p class="muted">${tr('admin.case.reassign_hint')}</p>
+<form method="post" action="/admin/cases/${encodeURIComponent(row.ticket)}/reassign" class="stack">
+  ${csrfField(ctx.user)}
+  <input type="hidden" name="instanceId" value="${row.openInstanceId}">
+  <label for="toOfficialId">${tr('admin.case.reassign_to')}</label>
+  <select id="toOfficialId" name="toOfficialId" required>${ctx.reassignTo.map((o) => html`<option value="${o.id}">${o.name} — ${o.unit}</option>`)}</select>
+  <label for="reason">${tr('admin.case.reassign_reason')}</label>
+  <textarea id="reason" name="reason" rows="2" maxlength="500"></textarea>
+  <button type="submit">${tr('admin.case.reassign_submit')}</button>
+</form></section>`
+      : '';
+
+  return html`${ctx.done ? html`<p class="ok" role="status">${tr('admin.case.reassigned')}</p>` : ''}
+${ctx.error ? html`<p class="error" role="alert">${tr(`admin.case.error.${ctx.error}`)}</p>` : ''}
+<p><a href="/admin/tracking">← ${tr('admin.nav.tracking')}</a></p>
+<dl class="facts">
+  <dt>${tr('admin.tracking.col.sop')}</dt><dd>${tl.sopTitle} (${row.sopId}, v${row.sopVersion})</dd>
+  <dt>${tr('admin.tracking.col.unit')}</dt><dd>${tl.unitName}</dd>
+  <dt>${tr('admin.tracking.col.status')}</dt><dd>${statusText}</dd>
+  <dt>${tr('admin.tracking.col.category')}</dt><dd>${row.category ?? '–'}${row.rahasia ? html` <strong class="badge">${tr('admin.case.rahasia')}</strong>` : ''}</dd>
+  <dt>${tr('admin.tracking.col.channel')}</dt><dd>${row.channel ?? '–'}</dd>
+  <dt>${tr('admin.tracking.col.opened')}</dt><dd>${when(row.openedAt)}</dd>
+  <dt>${tr('admin.tracking.col.closed')}</dt><dd>${when(row.closedAt) || '–'}</dd>
+  <dt>${tr('admin.case.subject')}</dt><dd>${row.subject ?? '–'}</dd>
+  <dt>${tr('admin.case.body')}</dt><dd class="prewrap">${row.body ?? '–'}</dd>
+  <dt>${tr('admin.case.files')}</dt><dd>${tl.files.length > 0 ? tl.files.map((f, i) => html`${i > 0 ? ', ' : ''}${fileLink(f)}`) : '–'}</dd>
+  <dt>${tr('admin.case.reporter')}</dt><dd>${identity}</dd>
+</dl>
+<h2>${tr('admin.case.timeline')}</h2>
+<div class="table-wrap"><table class="timeline">
+<thead><tr>
+  <th scope="col">#</th><th scope="col">${tr('admin.case.step')}</th><th scope="col">${tr('admin.tracking.col.owner')}</th>
+  <th scope="col">${tr('admin.case.entered')}</th><th scope="col">${tr('admin.tracking.col.due')}</th><th scope="col">${tr('admin.case.left')}</th>
+  <th scope="col">${tr('admin.case.working_time')}</th><th scope="col">${tr('admin.case.outcome')}</th><th scope="col">${tr('admin.case.note')}</th>
+  <th scope="col">${tr('admin.case.attachments')}</th>
+</tr></thead>
+<tbody>${steps}</tbody>
+</table></div>
+<h2>${tr('admin.case.events')}</h2>
+<ul class="events">${tl.events.map(eventLine)}</ul>
+<h2>${tr('admin.case.told')}</h2>
+${told.length > 0 ? html`<ul class="told">${told}</ul>` : html`<p class="muted">${tr('admin.case.told_none')}</p>`}
+${reassign}`;
+}
+
+/** Who filed it: hidden behind a pseudonym for rahasia reports unless an admin asked (and was audited). */
+function identityBlock(tl: CaseTimeline, ctx: PageContext): SafeHtml {
+  const tr = (key: string, params?: Record<string, string>) => t(ctx.language, key, params);
+  const person = tl.stakeholder;
+  if (!person) return html`<span class="muted">${tr('admin.case.internal')}</span>`;
+  if (person.erasedAt) {
+    return html`<span class="muted">${tr('admin.case.erased', { date: formatDateTime(person.erasedAt, ctx.zone) })}</span>`;
+  }
+  const shown = html`${person.name ?? '–'}${person.email ? html` · ${person.email}` : ''}${person.phone ? html` · ${person.phone}` : ''}`;
+  if (!tl.row.rahasia) return shown;
+  const alias = pseudonymOf(tl.row.id);
+  if (ctx.reveal) return html`${alias}: ${shown} <span class="muted">(${tr('admin.case.identity_audited')})</span>`;
+  if (!isAdmin(ctx.user)) return html`${alias} <span class="muted">(${tr('admin.case.identity_hidden')})</span>`;
+  return html`${alias} <span class="muted">(${tr('admin.case.identity_hidden')})</span>
+<a class="no-print" href="/admin/cases/${encodeURIComponent(tl.row.ticket)}?identity=1">${tr('admin.case.show_identity')}</a>`;
+}

@@ -1,0 +1,302 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { SopRegistry } from '../../cases/sop-registry.js';
+import type { Tx } from '../../db/client.js';
+import { dateOf, queryRows } from '../../db/raw.js';
+import type { Language } from '../../i18n/catalog.js';
+
+/** Rows a page may hold; the default is what fits a laptop screen with the filters above. */
+export const PAGE_SIZES = [25, 50, 100] as const;
+export const SORTS = ['opened', 'due', 'closed', 'ticket'] as const;
+export type TrackingSort = (typeof SORTS)[number];
+
+const blank = (v: unknown) => (v === '' ? undefined : v);
+const optional = (schema: z.ZodType<string>) => z.preprocess(blank, schema.optional()).catch(undefined);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/**
+ * The table's query string. A value that does not parse is dropped rather than refused: a link
+ * with an old or mistyped filter still opens the table.
+ */
+export const trackingFilterSchema = z.object({
+  /** A ticket number (exact), or words searched in the ticket, subject and body. */
+  q: optional(z.string().trim().max(100)),
+  sop: optional(z.string().max(80)),
+  /** open, closed, or `step:<sopId>:<stepId>` for cases now at that step. */
+  status: optional(z.string().max(120)),
+  unit: optional(z.string().max(80)),
+  /** The official holding the current step. */
+  owner: optional(z.string().max(80)),
+  overdue: z.preprocess(blank, z.enum(['1']).optional()).catch(undefined),
+  /** Filing date range, inclusive, read in the console's zone. */
+  from: optional(isoDate),
+  to: optional(isoDate),
+  sort: z.enum(SORTS).catch('opened'),
+  dir: z.enum(['asc', 'desc']).catch('desc'),
+  page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
+  size: z.coerce
+    .number()
+    .refine((n) => (PAGE_SIZES as readonly number[]).includes(n))
+    .catch(50),
+});
+
+export type TrackingFilters = z.output<typeof trackingFilterSchema>;
+
+export function parseFilters(query: unknown): TrackingFilters {
+  return trackingFilterSchema.parse(query ?? {});
+}
+
+/** One case as the tracking table shows it (the columns of seed 004, plus owner and due time). */
+export interface TrackingRow {
+  readonly id: string;
+  readonly ticket: string;
+  readonly sopId: string;
+  readonly sopVersion: number;
+  readonly unitId: string;
+  readonly category: string | null;
+  readonly subject: string | null;
+  /** The first 300 characters of the body. */
+  readonly body: string | null;
+  readonly channel: string | null;
+  readonly status: 'open' | 'closed';
+  readonly outcome: string | null;
+  readonly rahasia: boolean;
+  readonly openedAt: Date;
+  readonly closedAt: Date | null;
+  readonly stepId: string | null;
+  readonly enteredAt: Date | null;
+  readonly dueAt: Date | null;
+  readonly ownerId: string | null;
+  readonly ownerName: string | null;
+  /** Times the case was returned for rework (Revisi), and the last time (Tgl. Revisi). */
+  readonly revisions: number;
+  readonly lastRevisionAt: Date | null;
+}
+
+interface SortSpec {
+  readonly expr: SQL;
+  /** The sort key's type, to read a keyset cursor back. */
+  readonly type: 'timestamptz' | 'text';
+  readonly needsStep: boolean;
+}
+
+/** Open cases have no closing date and closed ones no due time: they sort after the rest either way. */
+function sortOf(sort: TrackingSort, dir: 'asc' | 'desc'): SortSpec {
+  const last = sql.raw(dir === 'asc' ? "'infinity'::timestamptz" : "'-infinity'::timestamptz");
+  switch (sort) {
+    case 'opened':
+      return { expr: sql`c.opened_at`, type: 'timestamptz', needsStep: false };
+    case 'closed':
+      return { expr: sql`coalesce(c.closed_at, ${last})`, type: 'timestamptz', needsStep: false };
+    case 'due':
+      return { expr: sql`coalesce(s.due_at, ${last})`, type: 'timestamptz', needsStep: true };
+    case 'ticket':
+      return { expr: sql`c.ticket`, type: 'text', needsStep: false };
+  }
+}
+
+const TICKET = /^[A-Z]{2,6}-\d{4}-\d{1,9}$/i;
+
+/** `%` and `_` typed by a person are literal characters, not wildcards. */
+const likeOf = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The WHERE clause for the filters; `needsStep` when it reads the current step (alias s). */
+function whereOf(f: TrackingFilters, now: Date, zone: string): { where: SQL; needsStep: boolean } {
+  const parts: SQL[] = [];
+  let needsStep = false;
+  if (f.q) {
+    if (TICKET.test(f.q)) parts.push(sql`c.ticket = ${f.q.toUpperCase()}`);
+    else {
+      const like = likeOf(f.q);
+      parts.push(sql`(c.ticket ilike ${like} or c.subject ilike ${like} or c.body ilike ${like})`);
+    }
+  }
+  if (f.sop) parts.push(sql`c.sop_id = ${f.sop}`);
+  if (f.unit) parts.push(sql`c.unit_id = ${f.unit}`);
+  if (f.status === 'open' || f.status === 'closed') parts.push(sql`c.status = ${f.status}`);
+  else if (f.status?.startsWith('step:')) {
+    const [, sopId = '', stepId = ''] = f.status.split(':');
+    parts.push(sql`c.status = 'open' and c.sop_id = ${sopId} and s.step_id = ${stepId}`);
+    needsStep = true;
+  }
+  if (f.owner) {
+    parts.push(sql`c.status = 'open' and s.assignee_id = ${f.owner}`);
+    needsStep = true;
+  }
+  if (f.overdue) {
+    parts.push(sql`c.status = 'open' and s.due_at < ${now.toISOString()}::timestamptz`);
+    needsStep = true;
+  }
+  if (f.from) {
+    const from = DateTime.fromISO(f.from, { zone }).startOf('day');
+    if (from.isValid) parts.push(sql`c.opened_at >= ${from.toUTC().toISO()}::timestamptz`);
+  }
+  if (f.to) {
+    const to = DateTime.fromISO(f.to, { zone }).startOf('day').plus({ days: 1 });
+    if (to.isValid) parts.push(sql`c.opened_at < ${to.toUTC().toISO()}::timestamptz`);
+  }
+  return { where: parts.length > 0 ? sql.join(parts, sql` and `) : sql`true`, needsStep };
+}
+
+const stepJoin = sql`left join step_instances s on s.id = c.open_instance_id`;
+
+interface RawRow {
+  id: string;
+  ticket: string;
+  sop_id: string;
+  sop_version: number;
+  unit_id: string;
+  category: string | null;
+  subject: string | null;
+  body: string | null;
+  channel: string | null;
+  status: 'open' | 'closed';
+  outcome: string | null;
+  rahasia: boolean;
+  opened_at: unknown;
+  closed_at: unknown;
+  step_id: string | null;
+  entered_at: unknown;
+  due_at: unknown;
+  owner_id: string | null;
+  owner_name: string | null;
+  revisions: number;
+  last_revision_at: unknown;
+  sort_key: string;
+}
+
+/**
+ * The columns of the rows picked by `picked` (a query yielding `id` and `k`, the sort key). The
+ * owner, the revision count and the rest are looked up for those rows only, never for the whole
+ * table: a page costs the same on 100 cases as on 100,000.
+ */
+function detailsOf(picked: SQL, dir: 'asc' | 'desc'): SQL {
+  const order = sql.raw(dir);
+  return sql`with picked as (${picked})
+select c.id, c.ticket, c.sop_id, c.sop_version, c.unit_id, c.category, c.subject, left(c.body, 300) as body,
+  c.channel, c.status, c.outcome, c.rahasia, c.opened_at, c.closed_at,
+  s.step_id, s.entered_at, s.due_at, s.assignee_id as owner_id, o.name as owner_name,
+  r.revisions, r.last_revision_at, p.k::text as sort_key
+from picked p
+join cases c on c.id = p.id
+left join step_instances s on s.id = c.open_instance_id
+left join officials o on o.id = s.assignee_id
+left join lateral (
+  select count(*)::int as revisions, max(e.at) as last_revision_at
+  from case_events e where e.case_id = c.id and e.kind = 'returned'
+) r on true
+order by p.k ${order}, p.id ${order}`;
+}
+
+function rowOf(r: RawRow): TrackingRow {
+  return {
+    id: r.id,
+    ticket: r.ticket,
+    sopId: r.sop_id,
+    sopVersion: Number(r.sop_version),
+    unitId: r.unit_id,
+    category: r.category,
+    subject: r.subject,
+    body: r.body,
+    channel: r.channel,
+    status: r.status,
+    outcome: r.outcome,
+    rahasia: r.rahasia,
+    openedAt: dateOf(r.opened_at) as Date,
+    closedAt: dateOf(r.closed_at),
+    stepId: r.step_id,
+    enteredAt: dateOf(r.entered_at),
+    dueAt: dateOf(r.due_at),
+    ownerId: r.owner_id,
+    ownerName: r.owner_name,
+    revisions: Number(r.revisions ?? 0),
+    lastRevisionAt: dateOf(r.last_revision_at),
+  };
+}
+
+export interface TrackingPage {
+  readonly rows: readonly TrackingRow[];
+  readonly total: number;
+  readonly page: number;
+  readonly pages: number;
+}
+
+/** One page of the table and the number of cases the filters match. */
+export async function trackingPage(db: Tx, f: TrackingFilters, now: Date, zone: string): Promise<TrackingPage> {
+  const { where, needsStep } = whereOf(f, now, zone);
+  const sort = sortOf(f.sort, f.dir);
+  const order = sql.raw(f.dir);
+  const join = needsStep || sort.needsStep ? stepJoin : sql``;
+  const [counted] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from cases c ${needsStep ? stepJoin : sql``} where ${where}`,
+  );
+  const total = Number(counted?.n ?? 0);
+  const pages = Math.max(1, Math.ceil(total / f.size));
+  const page = Math.min(f.page, pages);
+  const picked = sql`select c.id, ${sort.expr} as k from cases c ${join} where ${where}
+order by k ${order}, c.id ${order} limit ${f.size} offset ${(page - 1) * f.size}`;
+  const rows = await queryRows<RawRow>(db, detailsOf(picked, f.dir));
+  return { rows: rows.map(rowOf), total, page, pages };
+}
+
+/**
+ * Every case the filters match, in the table's order, a batch at a time: each batch continues
+ * after the last row of the one before (keyset), so memory stays flat and no batch rescans the
+ * rows already sent, however many cases there are. Works alike on postgres.js and PGlite.
+ */
+export async function* trackingRows(
+  db: Tx,
+  f: TrackingFilters,
+  now: Date,
+  zone: string,
+  batch = 1000,
+): AsyncGenerator<TrackingRow> {
+  const { where, needsStep } = whereOf(f, now, zone);
+  const sort = sortOf(f.sort, f.dir);
+  const order = sql.raw(f.dir);
+  const join = needsStep || sort.needsStep ? stepJoin : sql``;
+  const after = sql.raw(f.dir === 'asc' ? '>' : '<');
+  let cursor: { k: string; id: string } | null = null;
+  for (;;) {
+    const past: SQL = cursor
+      ? sql`and (${sort.expr}, c.id) ${after} (${cursor.k}::${sql.raw(sort.type)}, ${cursor.id})`
+      : sql``;
+    const picked = sql`select c.id, ${sort.expr} as k from cases c ${join} where ${where} ${past}
+order by k ${order}, c.id ${order} limit ${batch}`;
+    const rows = await queryRows<RawRow>(db, detailsOf(picked, f.dir));
+    for (const r of rows) yield rowOf(r);
+    const last = rows.at(-1);
+    if (!last || rows.length < batch) return;
+    cursor = { k: last.sort_key, id: last.id };
+  }
+}
+
+/** The current stage in plain words (the SOP step's status text), or that the case is done. */
+export async function statusWords(
+  sops: SopRegistry,
+  row: Pick<TrackingRow, 'sopId' | 'sopVersion' | 'stepId' | 'status' | 'outcome'>,
+  language: Language,
+): Promise<string> {
+  if (row.status === 'closed') {
+    const done = language === 'en' ? 'Completed' : 'Selesai';
+    return row.outcome ? `${done} (${row.outcome})` : done;
+  }
+  if (!row.stepId) return '–';
+  const sop = await sops.get(row.sopId, row.sopVersion);
+  const step = sop?.steps.find((s) => s.id === row.stepId);
+  if (!step) return row.stepId;
+  return (language === 'en' ? step.status.en : undefined) ?? step.status.id;
+}
+
+/** Open and past its due time. */
+export function isOverdue(row: Pick<TrackingRow, 'status' | 'dueAt'>, now: Date): boolean {
+  return row.status === 'open' && row.dueAt !== null && row.dueAt < now;
+}
+
+/** What the Uraian column shows: the subject, else the start of the body. */
+export function uraianOf(row: Pick<TrackingRow, 'subject' | 'body'>, max = 120): string {
+  const text = (row.subject?.trim() || row.body?.trim() || '').replace(/\s+/g, ' ');
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -1,0 +1,82 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../src/app.js';
+import type { Database } from '../src/db/client.js';
+import { buildWeb } from '../src/web/server.js';
+import { testApp, testConfig } from './support/app.js';
+import { TestChannel } from './support/chat-driver.js';
+import { act, addSmsOfficials, fileComplaint, type SmsRole } from './support/complaints.js';
+import { signIn } from './support/console.js';
+import { freshDatabase } from './support/postgres.js';
+
+let database: Database;
+let app: App;
+let web: FastifyInstance;
+const channel = new TestChannel();
+let officials: Awaited<ReturnType<typeof addSmsOfficials>>;
+let cookie: string;
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  app = await testApp(database, testConfig(), { channels: [channel] });
+  web = await buildWeb(app);
+  await web.ready();
+  officials = await addSmsOfficials(app, channel, '19800101200501300');
+  ({ cookie } = await signIn(app, web, 'pelacak', 'pimpinan'));
+});
+
+afterAll(async () => {
+  await web?.close();
+  await app?.close();
+  await database?.close();
+});
+
+const chatOf = (role: SmsRole) => officials.chats[role];
+
+async function tableRowOf(ticket: string): Promise<string> {
+  const res = await web.inject({ method: 'GET', url: `/admin/tracking?q=${ticket}`, headers: { cookie } });
+  expect(res.statusCode).toBe(200);
+  const row = res.body.split('<tr').find((r) => r.includes(`>${ticket}</a>`));
+  if (!row) throw new Error(`no row for ${ticket} in the tracking table`);
+  return row;
+}
+
+describe('the tracking table', () => {
+  it('lists a case filed in the chat with its stage in words, and the next stage once an official acts', async () => {
+    const { ticket } = await fileComplaint(app, channel, { name: 'Budi Santoso' });
+
+    const first = await tableRowOf(ticket);
+    expect(first).toContain('Sedang diverifikasi dan dianalisis petugas');
+    expect(first).toContain('Pejabat staf-pelaksana');
+    expect(first).toContain('keluhan');
+    expect(first).toContain('Dokumen SOP pelayanan tidak dapat diunduh');
+    expect(first).not.toContain('Terlambat');
+
+    const staf = chatOf('staf-pelaksana');
+    expect(await act(staf, ticket, 'Selesai dengan penjelasan')).toContain('Kirim lampiran');
+    await staf.sendFile('ba-konfirmasi.pdf');
+
+    const second = await tableRowOf(ticket);
+    expect(second).toContain('Laporan penyelesaian menunggu pengesahan');
+    expect(second).toContain('Pejabat kasubag-tl');
+  });
+
+  it('counts a return as a revision, with its date', async () => {
+    const { ticket } = await fileComplaint(app, channel, { name: 'Siti Aminah' });
+    const staf = chatOf('staf-pelaksana');
+    await act(staf, ticket, 'Selesai dengan penjelasan');
+    await staf.sendFile('ba.pdf');
+    await act(chatOf('kasubag-tl'), ticket, 'Kembalikan');
+    await chatOf('kasubag-tl').send('BA belum ditandatangani.');
+    const row = await tableRowOf(ticket);
+    const cells = [...row.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((m) => m[1]?.trim());
+    expect(cells[2]).toBe('1');
+    expect(cells[3]).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+    expect(row).toContain('Sedang diverifikasi dan dianalisis petugas');
+  });
+
+  it('is refused without a session', async () => {
+    const res = await web.inject({ method: 'GET', url: '/admin/tracking' });
+    expect(res.statusCode).toBe(302);
+  });
+});
