@@ -210,7 +210,8 @@ export const processedEvents = pgTable('processed_events', {
   processedAt: createdAt(),
 });
 
-export type MessageStatus = 'pending' | 'sent' | 'dead' | 'undeliverable';
+/** `discarded`: a dead-lettered message an admin chose not to send again; kept for the record. */
+export type MessageStatus = 'pending' | 'sent' | 'dead' | 'undeliverable' | 'discarded';
 
 /** The outbox: every message to a person is a row first, then a job. */
 export const messages = pgTable(

@@ -73,6 +73,19 @@ export class JobQueues implements AfterCommit {
     );
   }
 
+  /**
+   * Queues a message again after an admin's retry. Its earlier job (same jobId) is kept as failed
+   * for a month, and BullMQ ignores an add whose jobId exists: that job is removed first.
+   */
+  async resendMessage(messageId: string, channel: string): Promise<void> {
+    const previous = await this.outbox(channel).getJob(messageId);
+    if (previous) {
+      const state = await previous.getState();
+      if (state === 'completed' || state === 'failed') await previous.remove();
+    }
+    await this.addMessage(messageId, channel);
+  }
+
   async schedule(saved: SavedTransition): Promise<void> {
     await Promise.all([
       ...saved.timers.map((t) => this.addTimer(caseIdOf(t.instanceId), t.instanceId, t.rung, t.at)),

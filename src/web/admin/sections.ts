@@ -2,9 +2,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import { casePageSection } from './case-page.js';
 import { documentsSection } from './documents.js';
 import { guestbookSection } from './guestbook.js';
+import { healthSection } from './health.js';
 import { officialTasksSection } from './official-tasks.js';
 import { peopleSection } from './people.js';
 import type { SectionOptions } from './plugin.js';
+import { queueBoardSection } from './queue-board.js';
 import { trackingSection } from './tracking.js';
 import { unitsSection } from './units.js';
 
@@ -15,6 +17,8 @@ export const CONSOLE_SECTIONS: readonly FastifyPluginAsync<SectionOptions>[] = [
   officialTasksSection,
   peopleSection,
   unitsSection,
+  healthSection,
+  queueBoardSection,
   trackingSection,
   casePageSection,
 ];

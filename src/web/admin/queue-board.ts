@@ -1,0 +1,59 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import { audit, requireAdmin, userOf } from './console-request.js';
+import type { SectionOptions } from './plugin.js';
+
+export const BOARD_PATH = '/admin/queues';
+
+/**
+ * Bull Board at /admin/queues, for admins only. It sits inside the console's scope, so it needs a
+ * session like every page, and its changes (retry, clean, pause) need the session's CSRF token:
+ * its own front end knows nothing of it, so a small script added to its page sends the token
+ * with every request that changes something. Each change is written to the audit log.
+ */
+export const queueBoardSection: FastifyPluginAsync<SectionOptions> = async (fastify, { app }) => {
+  fastify.addHook('onRequest', requireAdmin);
+
+  // The board's page: no fonts from elsewhere (the console loads nothing from other sites), and
+  // the CSRF token for the board's own XHR and fetch calls.
+  fastify.addHook('onSend', async (req, reply, payload) => {
+    if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      return payload;
+    }
+    const token = JSON.stringify(userOf(req).csrf).replace(/</g, '\\u003c');
+    reply.header('cache-control', 'no-store');
+    return payload
+      .replace(/<link[^>]+fonts\.googleapis\.com[^>]*>/g, '')
+      .replace('<head>', `<head>\n<script>${csrfScript(token)}</script>`);
+  });
+
+  fastify.addHook('onResponse', async (req, reply) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || reply.statusCode >= 400) return;
+    await audit(app, req, `queues.${req.method.toLowerCase()}`, req.routeOptions.url ?? req.url, {
+      params: req.params as Record<string, unknown>,
+    }).catch((err: Error) => req.log.warn({ err: err.message }, 'auditing a queue board action failed'));
+  });
+
+  // Every channel's outbox queue exists from the start, so the board lists a channel that has
+  // not sent anything yet.
+  for (const name of app.channels.keys()) app.queues.outbox(name);
+  const server = new FastifyAdapter();
+  server.setBasePath(BOARD_PATH);
+  createBullBoard({
+    queues: app.queues.allQueues().map((queue) => new BullMQAdapter(queue)),
+    serverAdapter: server,
+    options: { uiConfig: { boardTitle: 'SIPUT' } },
+  });
+  await fastify.register(server.registerPlugin(), { prefix: BOARD_PATH });
+};
+
+/** Adds the session's CSRF token to every XHR and fetch that is not a GET or HEAD. */
+function csrfScript(token: string): string {
+  return `(function(){var t=${token};var safe=function(m){m=String(m||'GET').toUpperCase();return m==='GET'||m==='HEAD'};
+var open=XMLHttpRequest.prototype.open,send=XMLHttpRequest.prototype.send;
+XMLHttpRequest.prototype.open=function(m){this.__siputMethod=m;return open.apply(this,arguments)};
+XMLHttpRequest.prototype.send=function(){if(!safe(this.__siputMethod))this.setRequestHeader('x-csrf-token',t);return send.apply(this,arguments)};
+var f=window.fetch;if(f)window.fetch=function(input,init){init=init||{};if(!safe(init.method||(input&&input.method))){var h=new Headers(init.headers||(input&&input.headers)||{});h.set('x-csrf-token',t);init.headers=h}return f.call(this,input,init)}})();`;
+}
