@@ -30,12 +30,14 @@ export function fakeAdapter(config: Config, wa: FakeWhatsApp, opts: WhatsAppAdap
   });
 }
 
-/** The app with a WhatsApp adapter on the fake network, receiving, its first socket open. */
-export async function whatsappApp(
+type AppOptions = WhatsAppAdapterOptions & { queuePrefix?: string };
+
+/** The app with a WhatsApp adapter on the fake network, receiving. */
+export async function startWhatsApp(
   database: Database,
   config: Config,
   wa: FakeWhatsApp,
-  opts: WhatsAppAdapterOptions & { queuePrefix?: string } = {},
+  opts: AppOptions = {},
 ): Promise<{ app: App; adapter: WhatsAppAdapter }> {
   const { queuePrefix, ...adapterOpts } = opts;
   const adapter = fakeAdapter(config, wa, adapterOpts);
@@ -45,8 +47,19 @@ export async function whatsappApp(
     retryDelayMs: 50,
     ...(queuePrefix ? { queuePrefix } : {}),
   });
-  await stateIs(app, 'connected');
   return { app, adapter };
+}
+
+/** The same, once its first socket is open. */
+export async function whatsappApp(
+  database: Database,
+  config: Config,
+  wa: FakeWhatsApp,
+  opts: AppOptions = {},
+): Promise<{ app: App; adapter: WhatsAppAdapter }> {
+  const started = await startWhatsApp(database, config, wa, opts);
+  await stateIs(started.app, 'connected');
+  return started;
 }
 
 /** Waits for channel_states to show WhatsApp in `state`; returns the row. */
@@ -55,6 +68,14 @@ export function stateIs(app: App, state: string) {
     const [row] = await app.database.db.select().from(channelStates).where(eq(channelStates.channel, 'whatsapp'));
     return row?.state === state ? row : undefined;
   });
+}
+
+/** Drops the current socket with `code` and waits until a new one is connected. */
+export async function reconnectAfter(app: App, wa: FakeWhatsApp, code: number): Promise<void> {
+  const before = wa.sockets.length;
+  wa.current.drop(code);
+  await wa.socket(before);
+  await stateIs(app, 'connected');
 }
 
 /** One person on WhatsApp writing to the service, and reading what comes back. */
