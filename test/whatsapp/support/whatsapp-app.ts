@@ -30,7 +30,11 @@ export function fakeAdapter(config: Config, wa: FakeWhatsApp, opts: WhatsAppAdap
   });
 }
 
-type AppOptions = WhatsAppAdapterOptions & { queuePrefix?: string };
+type AppOptions = WhatsAppAdapterOptions & {
+  queuePrefix?: string;
+  /** false: no outbox workers of the app's own, as with ROLE=bot. */
+  workers?: boolean;
+};
 
 /** The app with a WhatsApp adapter on the fake network, receiving. */
 export async function startWhatsApp(
@@ -39,13 +43,14 @@ export async function startWhatsApp(
   wa: FakeWhatsApp,
   opts: AppOptions = {},
 ): Promise<{ app: App; adapter: WhatsAppAdapter }> {
-  const { queuePrefix, ...adapterOpts } = opts;
+  const { queuePrefix, workers, ...adapterOpts } = opts;
   const adapter = fakeAdapter(config, wa, adapterOpts);
   const app = await testApp(database, config, {
     adapters: [adapter],
     receive: true,
     retryDelayMs: 50,
     ...(queuePrefix ? { queuePrefix } : {}),
+    ...(workers === undefined ? {} : { workers }),
   });
   return { app, adapter };
 }
