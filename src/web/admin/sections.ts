@@ -7,6 +7,7 @@ import { officialTasksSection } from './official-tasks.js';
 import { peopleSection } from './people.js';
 import type { SectionOptions } from './plugin.js';
 import { queueBoardSection } from './queue-board.js';
+import { reportsSection } from './reports.js';
 import { trackingSection } from './tracking.js';
 import { unitsSection } from './units.js';
 
@@ -21,4 +22,5 @@ export const CONSOLE_SECTIONS: readonly FastifyPluginAsync<SectionOptions>[] = [
   queueBoardSection,
   trackingSection,
   casePageSection,
+  reportsSection,
 ];
