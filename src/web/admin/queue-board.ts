@@ -44,7 +44,10 @@ export const queueBoardSection: FastifyPluginAsync<SectionOptions> = async (fast
   createBullBoard({
     queues: app.queues.allQueues().map((queue) => new BullMQAdapter(queue)),
     serverAdapter: server,
-    options: { uiConfig: { boardTitle: 'SIPUT' } },
+    // A way back to the console; no link to the board's documentation site.
+    options: {
+      uiConfig: { boardTitle: 'SIPUT', miscLinks: [{ text: 'Konsol', url: '/admin/health' }], hideDocsLink: true },
+    },
   });
   await fastify.register(server.registerPlugin(), { prefix: BOARD_PATH });
 };
