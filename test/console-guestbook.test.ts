@@ -73,7 +73,7 @@ describe('the buku tamu', () => {
   it('exports the filtered rows as a CSV stream, a formula typed as a name kept as text, and audits it', async () => {
     const res = await web.inject({
       method: 'GET',
-      url: '/admin/guestbook.csv?document=' + pedoman,
+      url: `/admin/guestbook.csv?document=${pedoman}`,
       headers: { cookie },
     });
     expect(res.statusCode).toBe(200);
