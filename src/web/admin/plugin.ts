@@ -39,7 +39,7 @@ export const LANGUAGE_COOKIE = 'siput_lang';
 /** Routes anyone may open: the sign-in page, the stylesheet, the language switch, an official's one-time link. */
 const PUBLIC = new Set(['/admin/login', '/admin/lang', '/admin/static/admin.css', '/admin/masuk/:token']);
 /** An official signed in through their chat sees only their own tasks. */
-const OFFICIAL_ALLOWED = /^\/admin\/(tasks|logout)(\/|$)/;
+const OFFICIAL_ALLOWED = /^\/admin(\/(tasks|logout)(\/|$|\?)|\/?$|\?)/;
 
 const css = fileURLToPath(new URL('./admin.css', import.meta.url));
 
