@@ -120,7 +120,9 @@ describe('an official’s one-time sign-in link', () => {
     expect(tasks.statusCode).toBe(200);
     expect(tasks.body).not.toContain(ticket);
     expect(tasks.body).toContain('Tidak ada tugas');
-    for (const url of ['/admin', '/admin/documents', '/admin/guestbook', '/admin/people', '/admin/queues']) {
+    const home = await web.inject({ method: 'GET', url: '/admin', headers: { cookie } });
+    expect(home.headers.location).toBe('/admin/tasks');
+    for (const url of ['/admin/documents', '/admin/guestbook', '/admin/people', '/admin/queues', '/admin/tracking']) {
       const res = await web.inject({ method: 'GET', url, headers: { cookie } });
       expect(res.statusCode, url).toBe(403);
     }
