@@ -8,7 +8,7 @@ import { attachments, cases, stepInstances } from '../../src/db/schema.js';
 import { eventually } from '../support/app.js';
 import { PDF, PNG } from '../support/files.js';
 import { freshDatabase } from '../support/postgres.js';
-import { FakeWhatsApp } from './support/fake-whatsapp.js';
+import { FakeWhatsApp, textMessage, textOf } from './support/fake-whatsapp.js';
 import { WhatsAppPerson, whatsappApp, whatsappConfig } from './support/whatsapp-app.js';
 
 const config = whatsappConfig();
@@ -62,31 +62,36 @@ async function act(role: string, ticket: string, action: string): Promise<string
   return official.choose(action);
 }
 
+/** Files a complaint from a new WhatsApp chat by numbered replies, with a photo; returns the chat and ticket. */
+async function fileComplaint(phone: string, name: string): Promise<{ person: WhatsAppPerson; ticket: string }> {
+  const person = new WhatsAppPerson(app, wa, phone);
+  const welcome = (await person.say('halo')).join('\n');
+  expect(welcome).toContain('Silakan pilih menu');
+  expect(welcome).toMatch(/^2\. Saran\/Keluhan\/Masukan$/m);
+
+  expect((await person.choose('Saran/Keluhan')).join('\n')).toContain('Apa yang ingin Anda sampaikan');
+  expect((await person.choose('Keluhan')).join('\n')).toContain('Tentang dokumen atau layanan apa');
+  expect((await person.say('1')).join('\n')).toContain('Silakan tuliskan keluhan Anda');
+  await person.say('Dokumen SOP pelayanan tidak dapat diunduh dari situs.');
+  expect(person.lastText()).toContain('Ada lampiran');
+  expect((await person.sendPhoto(PNG)).join('\n')).toContain('Lampiran diterima');
+  expect(person.lastText()).toContain('nama lengkap');
+  await person.say(name);
+  await person.say('0812 3456 7890, budi@contoh.go.id');
+  expect(person.lastText()).toContain('UU No. 27 Tahun 2022');
+  await person.choose('Setuju');
+  if (person.lastText().includes('dirahasiakan')) await person.choose('Tidak perlu');
+  expect(person.lastText()).toContain('Jenis: Keluhan');
+  const receipt = (await person.choose('Kirim')).join('\n');
+  const ticket = /SMS-\d{4}-\d{6}/.exec(receipt)?.[0];
+  if (!ticket) throw new Error(`no ticket in ${receipt}`);
+  return { person, ticket };
+}
+
 describe('a complaint filed on WhatsApp by numbered replies', () => {
   it('runs to an official approval given by numbered reply, and tells the stakeholder', async () => {
-    const budi = new WhatsAppPerson(app, wa, '6281234567890@s.whatsapp.net');
-    const welcome = (await budi.say('halo')).join('\n');
-    expect(welcome).toContain('Silakan pilih menu');
-    expect(welcome).toMatch(/^2\. Saran\/Keluhan\/Masukan$/m);
-
-    expect((await budi.choose('Saran/Keluhan')).join('\n')).toContain('Apa yang ingin Anda sampaikan');
-    expect((await budi.choose('Keluhan')).join('\n')).toContain('Tentang dokumen atau layanan apa');
-    expect((await budi.say('1')).join('\n')).toContain('Silakan tuliskan keluhan Anda');
-    await budi.say('Dokumen SOP pelayanan tidak dapat diunduh dari situs.');
-    expect(budi.lastText()).toContain('Ada lampiran');
-    expect((await budi.sendPhoto(PNG)).join('\n')).toContain('Lampiran diterima');
-    expect(budi.lastText()).toContain('nama lengkap');
-    await budi.say('Budi Santoso');
-    await budi.say('0812 3456 7890, budi@contoh.go.id');
-    expect(budi.lastText()).toContain('UU No. 27 Tahun 2022');
-    await budi.choose('Setuju');
-    if (budi.lastText().includes('dirahasiakan')) await budi.choose('Tidak perlu');
-    expect(budi.lastText()).toContain('Jenis: Keluhan');
-    const receipt = (await budi.choose('Kirim')).join('\n');
-    const ticket = /SMS-\d{4}-\d{6}/.exec(receipt)?.[0];
-    if (!ticket) throw new Error(`no ticket in ${receipt}`);
+    const { person: budi, ticket } = await fileComplaint('6281234567890@s.whatsapp.net', 'Budi Santoso');
     expect(await stepOf(ticket)).toBe('4');
-
     const [caseRow] = await database.db.select().from(cases).where(eq(cases.ticket, ticket));
     const files = await database.db
       .select()
@@ -106,7 +111,31 @@ describe('a complaint filed on WhatsApp by numbered replies', () => {
     expect(await stepOf(ticket)).toBe('closed');
     await eventually('the stakeholder to hear the case is done', async () => {
       await budi.delivered();
-      return budi.received().some((s) => JSON.stringify(s.content).includes(`Tiket ${ticket} telah selesai`));
+      return budi.received().some((s) => textOf(s).includes(`Tiket ${ticket} telah selesai`));
     });
+  });
+
+  it('lets an official answer an older task by quoting it', async () => {
+    const older = await fileComplaint('6281234567891@s.whatsapp.net', 'Siti Aminah');
+    const staf = officials['staf-pelaksana'] as WhatsAppPerson;
+    const task = await eventually('the older task', async () => {
+      await staf.delivered();
+      return staf.received().find((s) => textOf(s).includes(older.ticket) && textOf(s).includes('Perlu revisi'));
+    });
+    const newer = await fileComplaint('6281234567892@s.whatsapp.net', 'Andi Wijaya');
+    await eventually('the newer task', async () => {
+      await staf.delivered();
+      return staf.lastText().includes(newer.ticket);
+    });
+
+    const number = /^(\d+)\. .*Selesai dengan penjelasan/m.exec(textOf(task))?.[1] ?? '';
+    expect(number).not.toBe('');
+    staf.fresh();
+    const reply = textMessage(staf.jid, number, { quoting: task.id });
+    wa.current.receive(reply);
+    expect((await staf.settle(reply.key.id ?? '')).join('\n')).toContain('Kirim lampiran');
+    await staf.sendDocument('ba-konfirmasi.pdf', PDF);
+    expect(await stepOf(older.ticket)).toBe('5a');
+    expect(await stepOf(newer.ticket)).toBe('4');
   });
 });

@@ -30,7 +30,7 @@ const silent = pino({ level: 'silent' });
  */
 export class FakeSocket implements WhatsAppSocket {
   readonly ev = makeEventBuffer(silent);
-  readonly presence: { type: WAPresence; jid: string | undefined }[] = [];
+  readonly presence: { type: WAPresence; jid: string | undefined; at: number }[] = [];
   readonly pairingRequests: string[] = [];
   ended = false;
   readonly signalRepository;
@@ -65,16 +65,18 @@ export class FakeSocket implements WhatsAppSocket {
   }
 
   readonly sendMessage: WhatsAppSocket['sendMessage'] = async (jid, content) => {
-    if (this.ended || this.network.sendsFail) {
+    if (this.ended) {
       throw new Boom('Connection Closed', { statusCode: DisconnectReason.connectionClosed });
     }
+    // Baileys fetches a document given by URL before sending; the link may not be reachable.
+    if ('document' in content && this.network.documentsFail) throw new TypeError('fetch failed');
     const id = `3EB0${randomBytes(8).toString('hex').toUpperCase()}`;
     this.network.sent.push({ socket: this.index, jid, content, id, at: Date.now() });
     return { key: { remoteJid: jid, fromMe: true, id }, message: contentAsProto(content) };
   };
 
   readonly sendPresenceUpdate: WhatsAppSocket['sendPresenceUpdate'] = async (type, jid) => {
-    this.presence.push({ type, jid });
+    this.presence.push({ type, jid, at: Date.now() });
   };
 
   readonly requestPairingCode: WhatsAppSocket['requestPairingCode'] = async (phone) => {
@@ -110,8 +112,8 @@ export class FakeWhatsApp {
   readonly files = new Map<string, Buffer>();
   /** New sockets open by themselves; false leaves that to the test. */
   autoOpen = true;
-  /** Every send fails as on a dropped connection. */
-  sendsFail = false;
+  /** Documents by URL cannot be fetched. */
+  documentsFail = false;
 
   readonly connect: SocketFactory = async (options) => {
     const socket = new FakeSocket(this, this.sockets.length, options);
