@@ -15,6 +15,7 @@ import { startOutboxWorker } from './jobs/outbox-worker.js';
 import { JobQueues } from './jobs/queues.js';
 import { reconcile } from './jobs/reconciler.js';
 import { bullConnection, ensureRedis, type RedisHandle } from './jobs/redis.js';
+import { startRetentionWorker } from './jobs/retention-worker.js';
 import { startTimerWorker } from './jobs/timer-worker.js';
 import type { Logger } from './log.js';
 import { loadSecret, Signer } from './signing.js';
@@ -149,6 +150,17 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
     timer = setInterval(runReconcile, RECONCILE_EVERY_MS);
     timer.unref();
     workers.push(startTimerWorker({ cases, connection, prefix, log }));
+    // Personal data past RETENTION_MONTHS is anonymised once a day (UU PDP 27/2022).
+    workers.push(
+      await startRetentionWorker({
+        db: database.db,
+        connection,
+        prefix,
+        log,
+        months: config.RETENTION_MONTHS,
+        dataDir: config.DATA_DIR,
+      }),
+    );
     for (const channel of channels.values()) {
       workers.push(
         startOutboxWorker({

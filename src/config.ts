@@ -76,6 +76,11 @@ const schema = z.object({
   COMPLAINT_SOP: z.string().min(1).default('siput-sms'),
   /** The unit new cases belong to when the flow does not name one. */
   DEFAULT_UNIT: z.string().min(1).default('ortala'),
+  /**
+   * Months a stakeholder's personal data is kept after their last case closed (UU PDP 27/2022);
+   * then a daily job anonymises them and keeps their cases for the statistics.
+   */
+  RETENTION_MONTHS: z.coerce.number().int().min(1).max(240).default(24),
 });
 
 export type Config = Readonly<z.output<typeof schema>>;

@@ -154,16 +154,20 @@ export const casePageSection: FastifyPluginAsync<SectionOptions> = async (fastif
       .select({ id: cases.id, rahasia: cases.rahasia })
       .from(cases)
       .where(eq(cases.ticket, req.params.ticket.toUpperCase()));
-    const file = row ? await files.open(req.params.id) : undefined;
-    if (!row || !file || file.meta.caseId !== row.id) {
-      file?.stream.destroy();
+    const meta = row ? await files.get(req.params.id) : undefined;
+    if (!row || !meta || meta.caseId !== row.id) {
       return reply.code(404).type('text/plain; charset=utf-8').send(t(req.language, 'admin.error.not_found'));
+    }
+    // Erased with its sender's personal data (UU PDP): the row stays for the timeline, the bytes are gone.
+    if (meta.sha256 === '-') {
+      return reply.code(410).type('text/plain; charset=utf-8').send(t(req.language, 'admin.error.not_found'));
     }
     // A rahasia reporter's own files may show who they are: admins only.
     if (row.rahasia && !isAdmin(user)) {
-      file.stream.destroy();
       return reply.code(403).type('text/plain; charset=utf-8').send(t(req.language, 'admin.error.forbidden'));
     }
+    const file = await files.open(meta.id);
+    if (!file) return reply.code(404).type('text/plain; charset=utf-8').send(t(req.language, 'admin.error.not_found'));
     return reply
       .type(file.meta.mime)
       .header('content-disposition', contentDisposition(file.meta.name))

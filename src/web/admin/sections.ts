@@ -6,6 +6,7 @@ import { healthSection } from './health.js';
 import { officialTasksSection } from './official-tasks.js';
 import { peopleSection } from './people.js';
 import type { SectionOptions } from './plugin.js';
+import { privacySection } from './privacy.js';
 import { queueBoardSection } from './queue-board.js';
 import { reportsSection } from './reports.js';
 import { trackingSection } from './tracking.js';
@@ -23,4 +24,5 @@ export const CONSOLE_SECTIONS: readonly FastifyPluginAsync<SectionOptions>[] = [
   trackingSection,
   casePageSection,
   reportsSection,
+  privacySection,
 ];

@@ -1,0 +1,71 @@
+import { extendCatalog } from '../../i18n/catalog.js';
+
+/** Words of the personal-data pages (UU PDP 27/2022). */
+extendCatalog('id', {
+  'admin.privacy.intro':
+    'Hak subjek data pribadi (UU No. 27 Tahun 2022): cari pelapor, unduh seluruh data yang disimpan tentang dirinya (JSON), atau hapus data pribadinya. Tiket tetap tersimpan tanpa identitas, sehingga laporan tetap lengkap. Data pelapor yang tiketnya telah selesai lebih dari {months} bulan dianonimkan otomatis setiap hari.',
+  'admin.privacy.search': 'Cari nama, email, nomor HP, atau nomor tiket',
+  'admin.privacy.find': 'Cari',
+  'admin.privacy.none': 'Tidak ditemukan.',
+  'admin.privacy.hint': 'Ketik paling sedikit 3 huruf.',
+  'admin.privacy.col.name': 'Nama',
+  'admin.privacy.col.contact': 'Kontak',
+  'admin.privacy.col.consent': 'Persetujuan',
+  'admin.privacy.col.cases': 'Tiket',
+  'admin.privacy.erased_at': 'dihapus {date}',
+  'admin.privacy.person': 'Data pelapor',
+  'admin.privacy.name': 'Nama',
+  'admin.privacy.email': 'Email',
+  'admin.privacy.phone': 'Nomor HP',
+  'admin.privacy.language': 'Bahasa',
+  'admin.privacy.consent': 'Persetujuan pemrosesan data',
+  'admin.privacy.consent_value': 'versi {version}, {date}',
+  'admin.privacy.no_consent': 'belum ada',
+  'admin.privacy.links': 'Kanal percakapan',
+  'admin.privacy.link_inactive': 'tidak aktif',
+  'admin.privacy.cases': 'Tiket',
+  'admin.privacy.export': 'Unduh seluruh data (JSON)',
+  'admin.privacy.erase': 'Hapus data pribadi',
+  'admin.privacy.erase_hint':
+    'Nama, email, nomor HP dan alamat kanal dihapus; isi tiket dibersihkan dari nama, email dan nomornya; pesan yang diketik di percakapan dan berkas kirimannya dihapus. Tiket, langkah dan waktunya tetap untuk laporan. Tidak dapat dibatalkan. Ketik HAPUS untuk memastikan.',
+  'admin.privacy.erase_confirm': 'Ketik HAPUS',
+  'admin.privacy.erased': 'Data pribadi telah dihapus.',
+  'admin.privacy.erase_refused': 'Ketik HAPUS untuk memastikan penghapusan.',
+  'admin.privacy.already_erased': 'Data pribadi orang ini telah dihapus pada {date}.',
+  'admin.privacy.rahasia_audited': 'Orang ini mengirim laporan rahasia: tampilan halaman ini tercatat di log audit.',
+});
+
+extendCatalog('en', {
+  'admin.privacy.intro':
+    'Data subject rights (Law 27 of 2022 on Personal Data Protection): find a reporter, download everything held about them (JSON), or erase their personal data. Their tickets stay without identity, so the reports stay whole. Reporters whose tickets closed more than {months} months ago are anonymised automatically every day.',
+  'admin.privacy.search': 'Search name, email, phone number or ticket number',
+  'admin.privacy.find': 'Search',
+  'admin.privacy.none': 'Nothing found.',
+  'admin.privacy.hint': 'Type at least 3 characters.',
+  'admin.privacy.col.name': 'Name',
+  'admin.privacy.col.contact': 'Contact',
+  'admin.privacy.col.consent': 'Consent',
+  'admin.privacy.col.cases': 'Tickets',
+  'admin.privacy.erased_at': 'erased {date}',
+  'admin.privacy.person': 'Reporter',
+  'admin.privacy.name': 'Name',
+  'admin.privacy.email': 'Email',
+  'admin.privacy.phone': 'Phone',
+  'admin.privacy.language': 'Language',
+  'admin.privacy.consent': 'Consent to processing',
+  'admin.privacy.consent_value': 'version {version}, {date}',
+  'admin.privacy.no_consent': 'none yet',
+  'admin.privacy.links': 'Chat channels',
+  'admin.privacy.link_inactive': 'inactive',
+  'admin.privacy.cases': 'Tickets',
+  'admin.privacy.export': 'Download all data (JSON)',
+  'admin.privacy.erase': 'Erase personal data',
+  'admin.privacy.erase_hint':
+    'Name, email, phone and chat addresses are removed; ticket texts lose the name, email and number; what was typed in the chat and the files sent are deleted. Tickets, steps and times stay for the reports. This cannot be undone. Type HAPUS to confirm.',
+  'admin.privacy.erase_confirm': 'Type HAPUS',
+  'admin.privacy.erased': 'The personal data was erased.',
+  'admin.privacy.erase_refused': 'Type HAPUS to confirm the erasure.',
+  'admin.privacy.already_erased': 'This person’s data was erased on {date}.',
+  'admin.privacy.rahasia_audited':
+    'This person filed confidential reports: viewing this page is recorded in the audit log.',
+});
