@@ -6,6 +6,7 @@ import { recordAudit } from '../../db/audit.js';
 import { cases, officials, units } from '../../db/schema.js';
 import { isLanguage, t } from '../../i18n/catalog.js';
 import { formatTime } from '../../jobs/render.js';
+import { identityPatterns, scrubText } from '../../privacy/identity-text.js';
 import { pseudonymOf } from '../../privacy/pseudonym.js';
 import { CaseRejectedError } from '../../sop/errors.js';
 import { zoneOf } from '../../sop/working-calendar.js';
@@ -189,10 +190,13 @@ interface PageContext {
 
 function casePage(tl: CaseTimeline, ctx: PageContext): SafeHtml {
   const tr = (key: string, params?: Record<string, string>) => t(ctx.language, key, params);
+  // Until an admin asks, a rahasia report's texts show the pseudonym where the reporter named themselves.
+  const hidden = tl.row.rahasia && !ctx.reveal && tl.stakeholder ? identityPatterns(tl.stakeholder) : [];
+  const shown = (text: string | null) => (hidden.length > 0 ? scrubText(text, hidden, pseudonymOf(tl.row.id)) : text);
   const when = (at: Date | null) => formatDateTime(at, ctx.zone);
   const { row } = tl;
   const fileLink = (f: { id: string; name: string }) =>
-    html`<a href="/admin/cases/${encodeURIComponent(row.ticket)}/files/${encodeURIComponent(f.id)}">${f.name}</a>`;
+    html`<a href="/admin/cases/${encodeURIComponent(row.ticket)}/files/${encodeURIComponent(f.id)}">${shown(f.name)}</a>`;
   const statusText =
     row.status === 'closed'
       ? `${tr('admin.tracking.closed')}${row.outcome ? ` (${row.outcome})` : ''}`
@@ -211,7 +215,7 @@ function casePage(tl: CaseTimeline, ctx: PageContext): SafeHtml {
           : ''
         : ''
     }${e.actor !== 'system' && e.actor !== 'stakeholder' ? html`, ${tr('admin.case.by')} ${e.actor}` : ''}${
-      e.note ? html`: <q>${e.note}</q>` : ''
+      e.note ? html`: <q>${shown(e.note)}</q>` : ''
     }</li>`;
 
   const steps = tl.steps.map(
@@ -224,7 +228,7 @@ function casePage(tl: CaseTimeline, ctx: PageContext): SafeHtml {
   <td>${s.leftAt ? when(s.leftAt) : html`<span class="muted">${tr('admin.case.still_open')}</span>`}</td>
   <td>${formatWorkingMs(s.workingMs, ctx.language)}${s.late ? html` <strong class="late badge">⚠ ${tr('admin.tracking.late')}</strong>` : ''}</td>
   <td>${s.outcome ?? ''}${s.actorName && s.actorName !== s.ownerName ? html`<br><span class="muted">${tr('admin.case.by')} ${s.actorName}</span>` : ''}</td>
-  <td>${s.note ?? ''}</td>
+  <td>${shown(s.note) ?? ''}</td>
   <td>${s.attachments.map((a, i) => html`${i > 0 ? ', ' : ''}${fileLink(a)}`)}</td>
 </tr>${
       s.events.length > 0
@@ -267,8 +271,8 @@ ${ctx.error ? html`<p class="error" role="alert">${tr(`admin.case.error.${ctx.er
   <dt>${tr('admin.tracking.col.channel')}</dt><dd>${row.channel ?? '–'}</dd>
   <dt>${tr('admin.tracking.col.opened')}</dt><dd>${when(row.openedAt)}</dd>
   <dt>${tr('admin.tracking.col.closed')}</dt><dd>${when(row.closedAt) || '–'}</dd>
-  <dt>${tr('admin.case.subject')}</dt><dd>${row.subject ?? '–'}</dd>
-  <dt>${tr('admin.case.body')}</dt><dd class="prewrap">${row.body ?? '–'}</dd>
+  <dt>${tr('admin.case.subject')}</dt><dd>${shown(row.subject) ?? '–'}</dd>
+  <dt>${tr('admin.case.body')}</dt><dd class="prewrap">${shown(row.body) ?? '–'}</dd>
   <dt>${tr('admin.case.files')}</dt><dd>${tl.files.length > 0 ? tl.files.map((f, i) => html`${i > 0 ? ', ' : ''}${fileLink(f)}`) : '–'}</dd>
   <dt>${tr('admin.case.reporter')}</dt><dd>${identity}</dd>
 </dl>

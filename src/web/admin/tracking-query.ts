@@ -5,6 +5,8 @@ import type { SopRegistry } from '../../cases/sop-registry.js';
 import type { Tx } from '../../db/client.js';
 import { dateOf, queryRows } from '../../db/raw.js';
 import type { Language } from '../../i18n/catalog.js';
+import { identityPatterns, scrubText } from '../../privacy/identity-text.js';
+import { pseudonymOf } from '../../privacy/pseudonym.js';
 
 /** Rows a page may hold; the default is what fits a laptop screen with the filters above. */
 export const PAGE_SIZES = [25, 50, 100] as const;
@@ -164,6 +166,10 @@ interface RawRow {
   revisions: number;
   last_revision_at: unknown;
   sort_key: string;
+  /** A rahasia reporter's fields, read only to take them out of the texts shown. */
+  hidden_name: string | null;
+  hidden_email: string | null;
+  hidden_phone: string | null;
 }
 
 /**
@@ -177,9 +183,11 @@ function detailsOf(picked: SQL, dir: 'asc' | 'desc'): SQL {
 select c.id, c.ticket, c.sop_id, c.sop_version, c.unit_id, c.category, c.subject, left(c.body, 300) as body,
   c.channel, c.status, c.outcome, c.rahasia, c.opened_at, c.closed_at,
   s.step_id, s.entered_at, s.due_at, s.assignee_id as owner_id, o.name as owner_name,
-  r.revisions, r.last_revision_at, p.k::text as sort_key
+  r.revisions, r.last_revision_at, p.k::text as sort_key,
+  st.name as hidden_name, st.email as hidden_email, st.phone as hidden_phone
 from picked p
 join cases c on c.id = p.id
+left join stakeholders st on c.rahasia and st.id = c.stakeholder_id
 left join step_instances s on s.id = c.open_instance_id
 left join officials o on o.id = s.assignee_id
 left join lateral (
@@ -190,6 +198,12 @@ order by p.k ${order}, p.id ${order}`;
 }
 
 function rowOf(r: RawRow): TrackingRow {
+  // A rahasia report's texts lose the reporter's name, email and phone here, for every viewer.
+  const patterns = r.rahasia
+    ? identityPatterns({ name: r.hidden_name, email: r.hidden_email, phone: r.hidden_phone })
+    : [];
+  const alias = r.rahasia ? pseudonymOf(r.id) : '';
+  const shown = (text: string | null) => (patterns.length > 0 ? scrubText(text, patterns, alias) : text);
   return {
     id: r.id,
     ticket: r.ticket,
@@ -197,8 +211,8 @@ function rowOf(r: RawRow): TrackingRow {
     sopVersion: Number(r.sop_version),
     unitId: r.unit_id,
     category: r.category,
-    subject: r.subject,
-    body: r.body,
+    subject: shown(r.subject),
+    body: shown(r.body),
     channel: r.channel,
     status: r.status,
     outcome: r.outcome,
