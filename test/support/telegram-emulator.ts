@@ -71,8 +71,6 @@ export class TelegramEmulator {
   rateLimited = 0;
   /** When set, more than this many sends in any sliding second are answered 429. */
   sendsPerSecondCap: number | null = null;
-  /** Every request gets a broken connection, as in a network outage. */
-  down = false;
   webhook: { url: string; secret_token?: string } | null = null;
 
   readonly #server: Server;
@@ -85,6 +83,7 @@ export class TelegramEmulator {
   readonly #failures = new Map<string, Failure[]>();
   readonly #sendTimes: number[] = [];
   #nextUpdateId = 100_000;
+  #down = false;
   #apiRoot = '';
 
   private constructor(opts: { token?: string; username?: string }) {
@@ -105,6 +104,16 @@ export class TelegramEmulator {
     const { port } = emulator.#server.address() as AddressInfo;
     emulator.#apiRoot = `http://127.0.0.1:${port}`;
     return emulator;
+  }
+
+  /** While true, every connection is cut, the open ones too: a network outage. Attempts are still recorded (status 0). */
+  get down(): boolean {
+    return this.#down;
+  }
+
+  set down(down: boolean) {
+    this.#down = down;
+    if (down) for (const socket of this.#sockets) socket.destroy();
   }
 
   /** What telegraf's apiRoot (TELEGRAM_API_ROOT) is set to. */
@@ -261,11 +270,12 @@ export class TelegramEmulator {
   }
 
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (this.down) {
+    const url = new URL(req.url ?? '/', this.#apiRoot);
+    if (this.#down) {
+      this.calls.push({ method: url.pathname.split('/').pop() ?? '', payload: {}, at: Date.now(), status: 0 });
       req.socket.destroy();
       return;
     }
-    const url = new URL(req.url ?? '/', this.#apiRoot);
     const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
     if (file) return this.#serveFile(file[1] ?? '', file[2] ?? '', res);
     const api = /^\/bot([^/]+)\/(\w+)$/.exec(url.pathname);

@@ -15,6 +15,8 @@ export interface TelegramWorld {
   readonly config: Config;
   readonly adapter: TelegramAdapter;
   readonly app: App;
+  /** Stops the service and starts it again on the same database and bot, as after a crash or a deploy. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -33,10 +35,14 @@ export async function telegramWorld(
     TELEGRAM_API_ROOT: emulator.apiRoot,
     ...settings,
   });
-  const adapter = new TelegramAdapter(config, createLogger(config), { retryBaseMs: 100, ...opts });
-  let app: App;
+  const boot = async () => {
+    const adapter = new TelegramAdapter(config, createLogger(config), { retryBaseMs: 100, ...opts });
+    const app = await testApp(database, config, { adapters: [adapter], receive: true, retryDelayMs: 200 });
+    return { adapter, app };
+  };
+  let running: Awaited<ReturnType<typeof boot>>;
   try {
-    app = await testApp(database, config, { adapters: [adapter], receive: true, retryDelayMs: 200 });
+    running = await boot();
   } catch (err) {
     await database.close();
     await emulator.close();
@@ -46,10 +52,18 @@ export async function telegramWorld(
     emulator,
     database,
     config,
-    adapter,
-    app,
+    get adapter() {
+      return running.adapter;
+    },
+    get app() {
+      return running.app;
+    },
+    async restart() {
+      await running.app.close();
+      running = await boot();
+    },
     async close() {
-      await app.close();
+      await running.app.close();
       await database.close();
       await emulator.close();
     },

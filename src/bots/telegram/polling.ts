@@ -46,7 +46,8 @@ export class LongPoller {
           'getUpdates',
           {
             offset: this.#offset,
-            timeout: this.opts.waitSeconds ?? 30,
+            // After a failure, ask without waiting: an answer at once is what says Telegram is back.
+            timeout: failures > 0 ? 0 : (this.opts.waitSeconds ?? 30),
             limit: 100,
             allowed_updates: [...ALLOWED_UPDATES],
           },

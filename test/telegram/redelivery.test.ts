@@ -1,0 +1,71 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLinkCode } from '../../src/db/link-codes.js';
+import { addOfficial } from '../../src/db/officials.js';
+import { downloads, inboundMessages } from '../../src/db/schema.js';
+import { PDF } from '../support/files.js';
+import { settled, TelegramPerson, type TelegramWorld, telegramWorld, texts } from './harness.js';
+
+let world: TelegramWorld;
+
+beforeAll(async () => {
+  world = await telegramWorld();
+});
+
+afterAll(async () => {
+  await world?.close();
+});
+
+describe('an update Telegram delivers again after a restart', () => {
+  it('acts once: the button press is neither answered nor acted on a second time', async () => {
+    await addOfficial(world.database.db, {
+      nip: '199201012018011001',
+      name: 'Pejabat',
+      roleId: 'staf-pelaksana',
+      unitId: 'ortala',
+    });
+    const doc = await world.app.documents.add({
+      number: 'SOP-ORTALA-002',
+      title: 'SOP Surat Masuk',
+      synopsis: 'Alur surat masuk.',
+      fileName: 'surat-masuk.pdf',
+      bytes: PDF,
+    });
+    await world.app.documents.publish(doc.id);
+    const official = new TelegramPerson(world, world.emulator.user(9001, 'Pejabat'));
+    const { code } = await createLinkCode(world.database.db, '199201012018011001');
+    const link = world.emulator.sendText(official.user, `/start ${code}`);
+    await settled(world, link.update_id, official.address);
+    await official.say('/dokumen');
+    await official.press('SOP-ORTALA-002');
+    const press = world.emulator.press(official.user, official.withButton('Unduh'), 'Unduh');
+    await settled(world, press.update_id, official.address);
+    expect(official.last().document?.file_name).toBe('surat-masuk.pdf');
+    const counts = () => ({
+      sends: world.emulator.callsOf('sendDocument').length + world.emulator.callsOf('sendMessage').length,
+      answers: world.emulator.callsOf('answerCallbackQuery').length,
+      edits: world.emulator.callsOf('editMessageText').length,
+    });
+    const before = counts();
+
+    // The service stops before Telegram learnt the updates were handled; Telegram sends them again.
+    await world.restart();
+    world.emulator.push(link);
+    world.emulator.push(press);
+    const marker = world.emulator.sendText(official.user, '/menu');
+    await settled(world, marker.update_id, official.address);
+
+    const after = counts();
+    expect(after.answers).toBe(before.answers);
+    expect(after.edits).toBe(before.edits);
+    // Only the marker's own menu went out: no second file, no "code already used".
+    expect(after.sends - before.sends).toBe(1);
+    expect(texts(official.fresh())).not.toContain('tidak berlaku');
+    expect(await world.database.db.select().from(downloads).where(eq(downloads.documentId, doc.id))).toHaveLength(1);
+    const handled = await world.database.db
+      .select()
+      .from(inboundMessages)
+      .where(eq(inboundMessages.key, `tg:${press.update_id}`));
+    expect(handled).toHaveLength(1);
+  });
+});
