@@ -7,7 +7,7 @@ import type { Database } from '../../src/db/client.js';
 import { channelStates, inboundMessages } from '../../src/db/schema.js';
 import { eventually } from '../support/app.js';
 import { freshDatabase } from '../support/postgres.js';
-import { FakeWhatsApp, messageId, textMessage } from './support/fake-whatsapp.js';
+import { FakeWhatsApp, messageId } from './support/fake-whatsapp.js';
 import { WhatsAppPerson, whatsappApp, whatsappConfig } from './support/whatsapp-app.js';
 
 const wa = new FakeWhatsApp();

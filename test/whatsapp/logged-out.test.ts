@@ -69,7 +69,7 @@ describe('when WhatsApp logs the device out (401)', () => {
         .select()
         .from(messages)
         .where(and(eq(messages.address, wati.jid), eq(messages.status, 'pending')));
-      return m && m.attempts > 0 ? m : undefined;
+      return m?.lastError ? m : undefined;
     });
     expect(pending.lastError).toContain('not connected');
   });

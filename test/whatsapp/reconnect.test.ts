@@ -44,7 +44,7 @@ describe('when the connection drops in the middle of a conversation', () => {
         .select()
         .from(messages)
         .where(and(eq(messages.address, dewi.jid), eq(messages.status, 'pending')));
-      return row && row.attempts > 0 ? row : undefined;
+      return row?.lastError ? row : undefined;
     });
     expect(pending.lastError).toContain('not connected');
     expect(wa.sentTo(dewi.jid).filter((s) => s.socket === 1)).toHaveLength(0);

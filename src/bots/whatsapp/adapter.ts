@@ -13,6 +13,7 @@ import { chatRefs } from './chat-ref.js';
 import { Connection, type ReconnectOptions } from './connection.js';
 import { WhatsAppContacts } from './contacts.js';
 import { DecryptErrors } from './decrypt-errors.js';
+import { errorText } from './error-text.js';
 import { baileysDownload, type MediaDownload } from './media.js';
 import { OfferedChoices } from './offered-choices.js';
 import { Pairing, type Terminal } from './pairing.js';
@@ -118,7 +119,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
         if (mapping) {
           void contacts
             .remember(mapping.lid, mapping.pn)
-            .catch((err: Error) => log.warn({ err: err.message }, 'whatsapp LID mapping not saved'));
+            .catch((err: unknown) => log.warn({ err: errorText(err) }, 'whatsapp LID mapping not saved'));
         }
       },
       ...(this.opts.reconnect ? { reconnect: this.opts.reconnect } : {}),

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { channelStates } from '../../db/schema.js';
 import type { Logger } from '../../log.js';
+import { errorText } from './error-text.js';
 
 /**
  * What the console shows for WhatsApp (channel_states.state):
@@ -91,7 +92,7 @@ export class ChannelStatus {
           },
         });
     } catch (err) {
-      this.log.warn({ err: (err as Error).message, state }, 'whatsapp state not recorded');
+      this.log.warn({ err: errorText(err), state }, 'whatsapp state not recorded');
     }
   }
 }

@@ -5,6 +5,7 @@ import { loadAuthState, type StoredAuthState } from './auth-state.js';
 import type { BaileysLogger } from './baileys-logger.js';
 import type { ChannelStatus } from './channel-status.js';
 import { afterDisconnect, reconnectDelay, statusCodeOf } from './disconnect.js';
+import { errorText } from './error-text.js';
 import { MemoryCache } from './memory-cache.js';
 import type { Pairing } from './pairing.js';
 import type { SocketFactory, SocketOptions, WhatsAppSocket } from './socket.js';
@@ -128,7 +129,7 @@ export class Connection {
       if (update) await this.#onConnection(socket, update);
       if (socket === this.#current) this.#opts.onEvents(socket, events);
     } catch (err) {
-      this.#opts.log.error({ err: (err as Error).message }, 'whatsapp event handling failed');
+      this.#opts.log.error({ err: errorText(err) }, 'whatsapp event handling failed');
     }
   }
 
@@ -138,7 +139,7 @@ export class Connection {
     Object.assign(auth.state.creds, update);
     this.#saving = this.#saving
       .then(() => auth.saveCreds())
-      .catch((err: Error) => this.#opts.log.error({ err: err.message }, 'whatsapp creds not saved'));
+      .catch((err: unknown) => this.#opts.log.error({ err: errorText(err) }, 'whatsapp creds not saved'));
   }
 
   async #onConnection(socket: WhatsAppSocket, update: Partial<ConnectionState>): Promise<void> {

@@ -7,6 +7,7 @@ import type { Logger } from '../../log.js';
 import type { AttachmentStore } from '../../web/attachment-store.js';
 import type { ChatRef } from './chat-ref.js';
 import type { WhatsAppContacts } from './contacts.js';
+import { errorText } from './error-text.js';
 import { type Incoming, readIncoming } from './inbound.js';
 import { type MediaDownload, storeMedia } from './media.js';
 import { MemoryCache } from './memory-cache.js';
@@ -101,10 +102,10 @@ export class Receiver {
         return;
       } catch (err) {
         if (attempt >= TRIES) {
-          log.error({ chat: ref, err: (err as Error).message }, 'whatsapp message lost: the flows could not take it');
+          log.error({ chat: ref, err: errorText(err) }, 'whatsapp message lost: the flows could not take it');
           return;
         }
-        log.warn({ chat: ref, attempt, err: (err as Error).message }, 'whatsapp message not handed over; trying again');
+        log.warn({ chat: ref, attempt, err: errorText(err) }, 'whatsapp message not handed over; trying again');
         await new Promise((r) => setTimeout(r, (this.#opts.retryMs ?? 1000) * 2 ** (attempt - 1)));
       }
     }

@@ -6,6 +6,7 @@ import type { Logger } from '../../log.js';
 import type { OutgoingMessage } from '../channel.js';
 import { ChannelRefusedError, ChannelUnreachableError } from '../errors.js';
 import type { ChatRef } from './chat-ref.js';
+import { errorText } from './error-text.js';
 import { MemoryCache } from './memory-cache.js';
 import type { OfferedChoices } from './offered-choices.js';
 import { documentContent, textContent } from './outbound.js';
@@ -73,8 +74,8 @@ export class Sender {
     if (!id) return;
     if (sent.message) this.#recent.set(id, sent.message);
     // Sent is sent: a menu not remembered only means a numbered reply falls back to the flow's own.
-    await this.#opts.offered.remember(address, id, message.choices).catch((err: Error) => {
-      this.#opts.log.warn({ chat, err: err.message }, 'whatsapp menu not remembered');
+    await this.#opts.offered.remember(address, id, message.choices).catch((err: unknown) => {
+      this.#opts.log.warn({ chat, err: errorText(err) }, 'whatsapp menu not remembered');
     });
   }
 
@@ -98,7 +99,7 @@ export class Sender {
         if (this.#opts.connection.socket !== socket) throw unreachable(err);
         // The file could not be fetched from our own link (PUBLIC_URL not reachable from here…):
         // the text carries the same link.
-        this.#opts.log.warn({ chat, err: (err as Error).message }, 'whatsapp document not attached; sent as a link');
+        this.#opts.log.warn({ chat, err: errorText(err) }, 'whatsapp document not attached; sent as a link');
       }
     }
     return this.#sendText(socket, jid, textContent(message));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../log.js';
+import { errorText } from './error-text.js';
 
 export interface SocketLockOptions {
   readonly redis: Redis;
@@ -69,7 +70,7 @@ export class SocketLock {
     try {
       await this.#opts.redis.eval(RELEASE, 1, this.#opts.key, this.#token);
     } catch (err) {
-      this.#opts.log.warn({ err: (err as Error).message }, 'whatsapp lock not released; it expires by itself');
+      this.#opts.log.warn({ err: errorText(err) }, 'whatsapp lock not released; it expires by itself');
     }
   }
 
@@ -89,7 +90,7 @@ export class SocketLock {
       try {
         taken = await redis.set(key, this.#token, 'PX', this.#ttl, 'NX');
       } catch (err) {
-        log.warn({ err: (err as Error).message }, 'whatsapp lock could not be asked for');
+        log.warn({ err: errorText(err) }, 'whatsapp lock could not be asked for');
         return;
       }
       if (taken !== 'OK') return;
@@ -97,7 +98,7 @@ export class SocketLock {
       this.#renewedAt = Date.now();
       log.info('whatsapp socket lock taken: this process holds the connection');
       // Not awaited: opening a socket may take longer than a renewal period.
-      void holder.acquired().catch((err: Error) => log.error({ err: err.message }, 'whatsapp start failed'));
+      void holder.acquired().catch((err: unknown) => log.error({ err: errorText(err) }, 'whatsapp start failed'));
       return;
     }
     let renewed: boolean;
@@ -105,13 +106,15 @@ export class SocketLock {
       renewed = (await redis.eval(RENEW, 1, key, this.#token, String(this.#ttl))) === 1;
       if (renewed) this.#renewedAt = Date.now();
     } catch (err) {
-      log.warn({ err: (err as Error).message }, 'whatsapp lock renewal failed');
+      log.warn({ err: errorText(err) }, 'whatsapp lock renewal failed');
       // Unproven for half the TTL: another process may take it soon, so stop before it does.
       renewed = Date.now() - this.#renewedAt < this.#ttl / 2;
     }
     if (renewed) return;
     this.#held = false;
     log.warn('whatsapp socket lock lost: closing the connection for the process that holds it now');
-    void holder.lost().catch((err: Error) => log.error({ err: err.message }, 'whatsapp stop after lock loss failed'));
+    void holder
+      .lost()
+      .catch((err: unknown) => log.error({ err: errorText(err) }, 'whatsapp stop after lock loss failed'));
   }
 }

@@ -15,6 +15,7 @@ import makeWASocket, {
   type WASocket,
 } from '@whiskeysockets/baileys';
 import type { BaileysLogger } from './baileys-logger.js';
+import { MemoryCache } from './memory-cache.js';
 
 /**
  * The part of a Baileys socket SIPUT uses: its event buffer, sending, presence, pairing and end.
@@ -51,7 +52,13 @@ export const baileysSocket: SocketFactory = async (options) => {
   return makeWASocket({
     version,
     logger: options.logger,
-    auth: { creds: options.auth.creds, keys: makeCacheableSignalKeyStore(options.auth.keys, options.logger) },
+    auth: {
+      creds: options.auth.creds,
+      // Spares Postgres the repeated reads of one conversation's keys. A fresh cache per socket: the
+      // keys may have changed in another process while this one was not holding the lock. Ours,
+      // not Baileys' default, since that one starts a timer that outlives the socket.
+      keys: makeCacheableSignalKeyStore(options.auth.keys, options.logger, new MemoryCache(5 * 60_000)),
+    },
     getMessage: options.getMessage,
     shouldIgnoreJid: options.shouldIgnoreJid,
     msgRetryCounterCache: options.msgRetryCounterCache,
