@@ -70,9 +70,19 @@ export class Connection {
 
   async start(): Promise<void> {
     this.#active = true;
-    const generation = ++this.#generation;
     this.#attempt = 0;
-    const auth = await loadAuthState(this.#opts.db, this.#opts.session);
+    await this.#load(++this.#generation);
+  }
+
+  async #load(generation: number): Promise<void> {
+    let auth: StoredAuthState;
+    try {
+      auth = await loadAuthState(this.#opts.db, this.#opts.session);
+    } catch (err) {
+      // Holding the lock without a socket would keep every other process out: try again.
+      if (generation === this.#generation) this.#retryLater(undefined, errorText(err), () => this.#load(generation));
+      return;
+    }
     if (generation !== this.#generation) return;
     this.#auth = auth;
     await this.#connect();
@@ -107,7 +117,7 @@ export class Connection {
         msgRetryCounterCache: this.#retryCounts,
       });
     } catch (err) {
-      if (generation === this.#generation) this.#retryLater(undefined, (err as Error).message);
+      if (generation === this.#generation) this.#retryLater(undefined, errorText(err), () => this.#connect());
       return;
     }
     if (generation !== this.#generation) {
@@ -180,31 +190,34 @@ export class Connection {
       return;
     }
     if (next.action === 'reconnect_later') {
-      this.#retryLater(code, error?.message);
+      this.#retryLater(code, error?.message, () => this.#connect());
       return;
     }
     this.#opts.log.error({ code, state: next.state }, `whatsapp stopped: ${next.reason}`);
-    if (next.clearAuth) {
-      await this.#saving;
-      await this.#auth?.clear();
-      this.#auth = undefined;
-    }
     await this.#opts.status.set(next.state, code ? { code } : {}, next.reason);
+    if (!next.clearAuth) return;
+    const auth = this.#auth;
+    this.#auth = undefined;
+    await this.#saving;
+    await auth?.clear().catch((err: unknown) => {
+      // Left as it is, the dead pairing is refused again at the next start, and cleared then.
+      this.#opts.log.error({ err: errorText(err) }, 'whatsapp pairing not forgotten');
+    });
   }
 
-  #retryLater(code: number | undefined, reason: string | undefined): void {
+  #retryLater(code: number | undefined, reason: string | undefined, next: () => Promise<void>): void {
     const { baseMs = 1000, maxMs = 60_000 } = this.#opts.reconnect ?? {};
     const attempt = ++this.#attempt;
     const retryInMs = reconnectDelay(attempt - 1, baseMs, maxMs);
     const generation = this.#generation;
-    this.#opts.log.warn({ code, attempt, retryInMs }, 'whatsapp connection closed; reconnecting');
+    this.#opts.log.warn({ code, attempt, retryInMs, reason }, 'whatsapp connection closed; reconnecting');
     void this.#opts.status.set(
       'reconnecting',
       { attempt, retryInMs, ...(code ? { code } : {}) },
       `connection closed${code ? ` (${code})` : ''}: ${reason ?? 'no reason given'}`,
     );
     this.#timer = setTimeout(() => {
-      if (this.#active && generation === this.#generation) void this.#connect();
+      if (this.#active && generation === this.#generation) void next();
     }, retryInMs);
   }
 }

@@ -16,8 +16,9 @@ export function baileysDownload(logger: BaileysLogger): MediaDownload {
 }
 
 /**
- * Downloads and stores a photo or document someone sent. A file the store refuses (too large, not
- * a photo or PDF) gives no attachment: the flow then asks again for one it can take.
+ * Downloads and stores a photo or document someone sent. A file that cannot be fetched, or that the
+ * store refuses (too large, not a photo or PDF), gives no attachment: the flow then asks again for
+ * one it can take.
  */
 export async function storeMedia(
   media: IncomingMedia,
@@ -27,7 +28,13 @@ export async function storeMedia(
 ): Promise<{ attachment: Inbound['attachment'] } | { refused: string }> {
   // The size the message announces is checked first, so a large video-as-document is never fetched.
   if (media.size !== null && media.size > store.maxBytes) return { refused: 'file_too_large' };
-  const bytes = await fetch();
+  let bytes: Buffer;
+  try {
+    bytes = await fetch();
+  } catch {
+    // Media links expire and WhatsApp's servers fail at times; the flow then asks for the file again.
+    return { refused: 'download_failed' };
+  }
   try {
     const saved = await store.save({ bytes, name: media.name ?? 'foto', uploadedBy });
     return { attachment: { id: saved.id, name: saved.name, mime: saved.mime } };

@@ -123,7 +123,11 @@ export class FakeWhatsApp {
     return socket;
   };
 
+  /** Downloads asked for, successful or not. */
+  downloads = 0;
+
   readonly download: MediaDownload = async (message) => {
+    this.downloads++;
     const bytes = this.files.get(message.key.id ?? '');
     if (!bytes) throw new Error('no such file on the fake media server');
     return bytes;
