@@ -7,7 +7,7 @@ import type { App } from '../src/app.js';
 import type { Database } from '../src/db/client.js';
 import { addOfficial } from '../src/db/officials.js';
 import { cases, stakeholders, stepInstances } from '../src/db/schema.js';
-import { buildReport, stepFigure } from '../src/web/admin/report-figures.js';
+import { buildReport, percentileOf, stepFigure } from '../src/web/admin/report-figures.js';
 import { parsePeriod } from '../src/web/admin/report-period.js';
 import { buildWeb } from '../src/web/server.js';
 import { testApp, testConfig } from './support/app.js';
@@ -184,6 +184,20 @@ describe('the report figures', () => {
       .from(stepInstances)
       .where(eq(stepInstances.id, `${filed.B}_1`));
     expect(b4?.workingMs).toBe(42 * HOUR);
+  });
+});
+
+describe('percentiles read off a histogram', () => {
+  it('agree with percentile_cont when a bucket holds equal values', () => {
+    const buckets = [
+      { bucket: 3, count: 3, mean: 20 },
+      { bucket: 1, count: 1, mean: 10 },
+    ];
+    // The values 10, 20, 20, 20: the median is 20, p10 lies between 10 and 20.
+    expect(percentileOf(buckets, 0.5)).toBe(20);
+    expect(percentileOf(buckets, 0.1)).toBeCloseTo(13, 6);
+    expect(percentileOf(buckets, 1)).toBe(20);
+    expect(percentileOf([], 0.5)).toBeNull();
   });
 });
 
