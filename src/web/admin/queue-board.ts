@@ -29,11 +29,13 @@ export const queueBoardSection: FastifyPluginAsync<SectionOptions> = async (fast
       .replace('<head>', `<head>\n<script>${csrfScript(token)}</script>`);
   });
 
-  fastify.addHook('onResponse', async (req, reply) => {
-    if (req.method === 'GET' || req.method === 'HEAD' || reply.statusCode >= 400) return;
+  // Written before the answer leaves, so whoever sees the change done also finds it in the log.
+  fastify.addHook('onSend', async (req, reply, payload) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || reply.statusCode >= 400) return payload;
     await audit(app, req, `queues.${req.method.toLowerCase()}`, req.routeOptions.url ?? req.url, {
       params: req.params as Record<string, unknown>,
     }).catch((err: Error) => req.log.warn({ err: err.message }, 'auditing a queue board action failed'));
+    return payload;
   });
 
   // Every channel's outbox queue exists from the start, so the board lists a channel that has
