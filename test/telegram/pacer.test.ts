@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 describe('the pacer', () => {
-  it('spaces sends over the bot evenly, never more than the rate in any second', async () => {
+  it('spaces sends over the bot evenly, never more than the rate in any sliding second', async () => {
     const pacer = new TelegramPacer({ redis, prefix, perSecond: 50 });
     const times: number[] = [];
     await Promise.all(
