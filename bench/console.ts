@@ -33,7 +33,16 @@ export interface ConsoleBench {
   readonly annualFirstMs: number;
   readonly annual: Timing;
   readonly casePage: Timing;
-  readonly csv: { rows: number; bytes: number; ms: number; rssBeforeMb: number; rssPeakMb: number };
+  readonly csv: {
+    rows: number;
+    bytes: number;
+    ms: number;
+    rssBeforeMb: number;
+    rssPeakMb: number;
+    /** The JS heap in use: what the export itself holds, without garbage V8 has not collected yet. */
+    heapBeforeMb: number;
+    heapPeakMb: number;
+  };
 }
 
 const UNITS = ['ortala', 'unit-1', 'unit-2', 'unit-3', 'unit-4'];
@@ -183,11 +192,13 @@ export async function measureConsole(opts: ConsoleBenchOptions): Promise<Console
         const annual = await measure('/admin/reports?period=year&year=2025', 3);
 
         // The export over a socket, read and dropped as it comes, so only the server's memory counts.
-        global.gc?.();
-        const rssBefore = process.memoryUsage().rss;
-        let rssPeak = rssBefore;
+        const before = process.memoryUsage();
+        let rssPeak = before.rss;
+        let heapPeak = before.heapUsed;
         const sampler = setInterval(() => {
-          rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+          const now = process.memoryUsage();
+          rssPeak = Math.max(rssPeak, now.rss);
+          heapPeak = Math.max(heapPeak, now.heapUsed);
         }, 20);
         t = performance.now();
         const { bytes, rows } = await new Promise<{ bytes: number; rows: number }>((resolve, reject) => {
@@ -224,8 +235,10 @@ export async function measureConsole(opts: ConsoleBenchOptions): Promise<Console
             rows,
             bytes,
             ms: csvMs,
-            rssBeforeMb: rssBefore / 1024 / 1024,
+            rssBeforeMb: before.rss / 1024 / 1024,
             rssPeakMb: rssPeak / 1024 / 1024,
+            heapBeforeMb: before.heapUsed / 1024 / 1024,
+            heapPeakMb: heapPeak / 1024 / 1024,
           },
         };
       } finally {

@@ -74,6 +74,12 @@ const FILL_MAX = 200_000;
  * row is computed once and every report after that aggregates in SQL alone.
  */
 export async function fillWorkingTimes(deps: ReportDeps, from: Date, to: Date): Promise<number> {
+  // Once a period has no step left without its working time, it never has again: steps are left
+  // through the engine, which records it. Checking costs a scan of the period, so it is done once.
+  const key = `${from.toISOString()}/${to.toISOString()}`;
+  const done = complete.get(deps) ?? new Set<string>();
+  complete.set(deps, done);
+  if (done.has(key)) return 0;
   let filled = 0;
   while (filled < FILL_MAX) {
     const rows = await queryRows<{ id: string; unit_id: string; entered_at: unknown; left_at: unknown }>(
@@ -94,8 +100,12 @@ where s.left_at >= ${ts(from)} and s.left_at < ${ts(to)} and s.working_ms is nul
     filled += rows.length;
     if (rows.length < FILL_BATCH) break;
   }
+  if (filled < FILL_MAX && to.getTime() <= Date.now()) done.add(key);
   return filled;
 }
+
+/** Periods (already over) found complete, per report service (one per web process). */
+const complete = new WeakMap<ReportDeps, Set<string>>();
 
 /**
  * Working time in histogram buckets that widen as durations grow: a minute each below two hours,
@@ -218,10 +228,16 @@ group by 1, 2`,
       ),
       queryRows<{ id: string; open: number; overdue: number }>(
         db,
-        sql`select s.assignee_id as id, count(*)::int as open,
+        unitId
+          ? sql`select s.assignee_id as id, count(*)::int as open,
   (count(*) filter (where s.due_at < ${ts(now)}))::int as overdue
 from step_instances s join cases c on c.id = s.case_id
 where s.left_at is null and s.assignee_id is not null ${unitOf}
+group by s.assignee_id`
+          : sql`select s.assignee_id as id, count(*)::int as open,
+  (count(*) filter (where s.due_at < ${ts(now)}))::int as overdue
+from step_instances s
+where s.left_at is null and s.assignee_id is not null
 group by s.assignee_id`,
       ),
       queryRows<{ id: string; open: number; overdue: number }>(
