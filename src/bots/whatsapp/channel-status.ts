@@ -49,7 +49,7 @@ export class ChannelStatus {
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
-    private readonly channel = 'whatsapp',
+    private readonly channel: string,
   ) {}
 
   get state(): WhatsAppState {

@@ -1,8 +1,9 @@
 import type { Config } from '../../config.js';
 import type { Channel, ChannelLimits, OutgoingMessage } from '../channel.js';
 import { ChannelRateLimitedError } from '../errors.js';
-import { CHANNEL } from './receiver.js';
 import type { Sender } from './sender.js';
+
+export const CHANNEL = 'whatsapp';
 
 // How soon a message is offered again when the socket is in another process.
 const ELSEWHERE_RETRY_MS = 2_000;

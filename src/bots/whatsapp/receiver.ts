@@ -5,6 +5,7 @@ import { inboundMessages } from '../../db/schema.js';
 import type { Inbound } from '../../flows/inbound.js';
 import type { Logger } from '../../log.js';
 import type { AttachmentStore } from '../../web/attachment-store.js';
+import { CHANNEL } from './channel.js';
 import type { ChatRef } from './chat-ref.js';
 import type { WhatsAppContacts } from './contacts.js';
 import { errorText } from './error-text.js';
@@ -13,8 +14,6 @@ import { type MediaDownload, storeMedia } from './media.js';
 import { MemoryCache } from './memory-cache.js';
 import type { OfferedChoices } from './offered-choices.js';
 import type { WhatsAppSocket } from './socket.js';
-
-export const CHANNEL = 'whatsapp';
 
 export interface ReceiverOptions {
   readonly db: Db;
@@ -30,13 +29,13 @@ export interface ReceiverOptions {
   readonly chatRef: ChatRef;
   /** A message WhatsApp could not decrypt ("Bad MAC"…), for the broken-session count. */
   readonly undecryptable: (error: string) => void;
-  /** Waits between tries of a message the flows could not take (database down); default 1000 ms, doubled. */
-  readonly retryMs?: number;
 }
 
 type Message = Extract<Incoming, { kind: 'message' }>;
 
+// A message the flows could not take (database down) is tried again after 1, 2 and 4 seconds.
 const TRIES = 4;
+const FIRST_WAIT_MS = 1000;
 
 /**
  * Turns messages.upsert into Inbound messages for the flows. A chat's messages are handed over one
@@ -106,7 +105,7 @@ export class Receiver {
           return;
         }
         log.warn({ chat: ref, attempt, err: errorText(err) }, 'whatsapp message not handed over; trying again');
-        await new Promise((r) => setTimeout(r, (this.#opts.retryMs ?? 1000) * 2 ** (attempt - 1)));
+        await new Promise((r) => setTimeout(r, FIRST_WAIT_MS * 2 ** (attempt - 1)));
       }
     }
   }

@@ -5,12 +5,12 @@ import { inboundMessages } from '../../db/schema.js';
 import type { Logger } from '../../log.js';
 import type { OutgoingMessage } from '../channel.js';
 import { ChannelRefusedError, ChannelUnreachableError } from '../errors.js';
+import { CHANNEL } from './channel.js';
 import type { ChatRef } from './chat-ref.js';
 import { errorText } from './error-text.js';
 import { MemoryCache } from './memory-cache.js';
 import type { OfferedChoices } from './offered-choices.js';
 import { documentContent, textContent } from './outbound.js';
-import { CHANNEL } from './receiver.js';
 import type { WhatsAppSocket } from './socket.js';
 
 export interface SenderOptions {
@@ -61,13 +61,16 @@ export class Sender {
         'not sent: this WhatsApp address never wrote to the service (or is a group not in WHATSAPP_GROUPS), and messages to numbers that did not write first get the number banned',
       );
     }
-    const socket = this.#socket();
     if (this.#opts.typingMs > 0) {
       // Presence is a courtesy: if it fails, the send below tells whether the socket is still there.
-      await socket.sendPresenceUpdate('composing', address).catch(() => {});
+      await this.#socket()
+        .sendPresenceUpdate('composing', address)
+        .catch(() => {});
       await new Promise((r) => setTimeout(r, this.#opts.typingMs));
     }
-    const sent = await this.#deliver(this.#socket(), address, message, chat);
+    // Asked again: the socket may have dropped, or been replaced, while "typing".
+    const socket = this.#socket();
+    const sent = await this.#deliver(socket, address, message, chat);
     this.#sentRows.set(message.id, true);
     if (this.#opts.typingMs > 0) void socket.sendPresenceUpdate('paused', address).catch(() => {});
     const id = sent?.key.id;
