@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { eq } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
@@ -59,6 +60,15 @@ describe('when a photo or a PDF is uploaded', () => {
     expect(body).toMatchObject({ name: 'Surat.PDF', mime: 'application/pdf' });
     const [row] = await database.db.select().from(attachments).where(eq(attachments.id, body.id));
     expect(row?.uploadedBy).toMatch(/^web:/);
+  });
+
+  it('accepts an official’s kelengkapan as an Excel workbook, checked by its content', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('Rekap').addRow(['Tiket', 'Status']);
+    const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
+    const saved = await store.save({ bytes, name: 'rekap-tindak-lanjut.xlsx' });
+    expect(saved.mime).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(await rejection(store.save({ bytes, name: 'rekap.pdf' }))).toBe('file_type_mismatch');
   });
 
   it('gives a name without extension the one its content calls for', async () => {

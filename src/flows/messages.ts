@@ -45,9 +45,9 @@ extendCatalog('id', {
   'complaint.text_empty': 'Pesannya masih kosong. Mohon tuliskan {category} Anda.',
   'complaint.text_too_long':
     'Pesan Anda {length} karakter; paling banyak {max}. Mohon dipersingkat, atau kirim lampiran.',
-  'complaint.attachment': 'Ada lampiran (foto atau PDF)? Kirim berkasnya sekarang, atau pilih Lewati.',
+  'complaint.attachment': 'Ada lampiran (foto, PDF, Word atau Excel)? Kirim berkasnya sekarang, atau pilih Lewati.',
   'complaint.attachment_received': 'Lampiran diterima: {name}.',
-  'complaint.attachment_expected': 'Kami menunggu berkas foto atau PDF. Kirim berkasnya, atau pilih Lewati.',
+  'complaint.attachment_expected': 'Kami menunggu berkas foto, PDF, Word atau Excel. Kirim berkasnya, atau pilih Lewati.',
   'complaint.summary':
     'Mohon periksa sebelum dikirim:\nJenis: {category}\nTentang: {about}\nPesan: {text}\nLampiran: {attachment}\nPengirim: {name} ({contact})\nIdentitas dirahasiakan: {rahasia}',
   'complaint.send': 'Kirim',
@@ -135,9 +135,9 @@ extendCatalog('en', {
   'complaint.text_empty': 'The message is empty. Please write your {category}.',
   'complaint.text_too_long':
     'Your message has {length} characters; the limit is {max}. Please shorten it, or send an attachment.',
-  'complaint.attachment': 'Any attachment (photo or PDF)? Send the file now, or choose Skip.',
+  'complaint.attachment': 'Any attachment (photo, PDF, Word or Excel)? Send the file now, or choose Skip.',
   'complaint.attachment_received': 'Attachment received: {name}.',
-  'complaint.attachment_expected': 'We are waiting for a photo or PDF file. Send it, or choose Skip.',
+  'complaint.attachment_expected': 'We are waiting for a photo, PDF, Word or Excel file. Send it, or choose Skip.',
   'complaint.summary':
     'Please check before sending:\nType: {category}\nAbout: {about}\nMessage: {text}\nAttachment: {attachment}\nFrom: {name} ({contact})\nIdentity kept confidential: {rahasia}',
   'complaint.send': 'Send',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { attachments } from '../db/schema.js';
-import { identifyFile, PDF_KIND, PHOTO_KINDS } from './file-kinds.js';
+import { DOCX_KIND, identifyFile, PDF_KIND, PHOTO_KINDS, XLSX_KIND } from './file-kinds.js';
 
 export type AttachmentMeta = typeof attachments.$inferSelect;
 
@@ -42,7 +42,13 @@ export class AttachmentStore {
 
   /** Checks the content, writes the bytes, then the row: a row never points at a missing file. */
   async save(input: NewAttachment): Promise<AttachmentMeta> {
-    const file = await identifyFile(input.bytes, input.name, [...PHOTO_KINDS, PDF_KIND], this.maxBytes);
+    // Officials attach their kelengkapan (a nota dinas, a draf laporan) as Word or Excel files too.
+    const file = await identifyFile(
+      input.bytes,
+      input.name,
+      [...PHOTO_KINDS, PDF_KIND, DOCX_KIND, XLSX_KIND],
+      this.maxBytes,
+    );
     const id = randomUUID();
     const path = join(this.#dir, id);
     await mkdir(this.#dir, { recursive: true });

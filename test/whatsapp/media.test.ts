@@ -45,7 +45,7 @@ describe('a file sent on WhatsApp', () => {
     const person = await atAttachmentStep('6282000000002@s.whatsapp.net');
     const before = (await database.db.select().from(attachments)).length;
     expect((await person.sendDocument('bukan-pdf.pdf', TEXT)).join('\n')).toContain(
-      'Kami menunggu berkas foto atau PDF',
+      'Kami menunggu berkas foto, PDF, Word atau Excel',
     );
     expect(await database.db.select().from(attachments)).toHaveLength(before);
   });
@@ -57,12 +57,12 @@ describe('a file sent on WhatsApp', () => {
       documentMessage: { fileName: 'pindaian.pdf', mimetype: 'application/pdf', fileLength: 50 * 1024 * 1024 },
     });
     wa.current.receive(huge);
-    expect((await person.settle(huge.key.id ?? '')).join('\n')).toContain('Kami menunggu berkas foto atau PDF');
+    expect((await person.settle(huge.key.id ?? '')).join('\n')).toContain('Kami menunggu berkas foto, PDF, Word atau Excel');
     expect(wa.downloads).toBe(before);
 
     const lost = incoming(person.jid, { imageMessage: { mimetype: 'image/jpeg', fileLength: 2048 } });
     wa.current.receive(lost);
-    expect((await person.settle(lost.key.id ?? '')).join('\n')).toContain('Kami menunggu berkas foto atau PDF');
+    expect((await person.settle(lost.key.id ?? '')).join('\n')).toContain('Kami menunggu berkas foto, PDF, Word atau Excel');
     expect(wa.downloads).toBe(before + 1);
   });
 });

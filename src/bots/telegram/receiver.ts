@@ -137,7 +137,7 @@ export class UpdateReceiver {
   }
 
   /**
-   * A file the attachment store will not keep (too large, not a photo or PDF) is answered at once
+   * A file the attachment store will not keep (too large, not a photo, PDF, Word or Excel file) is answered at once
    * with the reason, like the web chat's upload; the conversation stays where it was.
    */
   async #refuseFile(ctx: Context, message: Message, from: User, err: FileRejectedError): Promise<void> {

@@ -17,7 +17,7 @@ export function baileysDownload(logger: BaileysLogger): MediaDownload {
 
 /**
  * Downloads and stores a photo or document someone sent. A file that cannot be fetched, or that the
- * store refuses (too large, not a photo or PDF), gives no attachment: the flow then asks again for
+ * store refuses (too large, not a photo, PDF, Word or Excel file), gives no attachment: the flow then asks again for
  * one it can take.
  */
 export async function storeMedia(
