@@ -278,15 +278,24 @@ export async function trackingPage(db: Tx, f: TrackingFilters, now: Date, zone: 
   const { where, needsStep } = whereOf(f, now, zone);
   const sort = sortOf(f.sort, f.dir);
   const join = needsStep || sort.needsStep ? stepJoin : sql``;
-  const [counted] = await queryRows<{ n: number }>(
-    db,
-    sql`select count(*)::int as n from cases c ${needsStep ? stepJoin : sql``} where ${where}`,
-  );
+  // The count and the page are independent: asked together, on two connections of the pool.
+  const pageOf = (n: number) =>
+    queryRows<RawRow>(
+      db,
+      detailsOf(pickedOf(f, where, join, sort, { limit: f.size, offset: (n - 1) * f.size, after: null }), f.dir),
+    );
+  const [[counted], asked] = await Promise.all([
+    queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from cases c ${needsStep ? stepJoin : sql``} where ${where}`,
+    ),
+    pageOf(f.page),
+  ]);
   const total = Number(counted?.n ?? 0);
   const pages = Math.max(1, Math.ceil(total / f.size));
   const page = Math.min(f.page, pages);
-  const picked = pickedOf(f, where, join, sort, { limit: f.size, offset: (page - 1) * f.size, after: null });
-  const rows = await queryRows<RawRow>(db, detailsOf(picked, f.dir));
+  // A page past the end (an old link, a filter that now matches fewer) shows the last one instead.
+  const rows = page === f.page ? asked : await pageOf(page);
   return { rows: rows.map(rowOf), total, page, pages };
 }
 
