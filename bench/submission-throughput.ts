@@ -1,0 +1,135 @@
+import { performance } from 'node:perf_hooks';
+import { count, eq } from 'drizzle-orm';
+import { linkChannel } from '../src/db/officials.js';
+import { cases, messages, stakeholders } from '../src/db/schema.js';
+import type { SopDefinition } from '../src/sop/definition.js';
+import {
+  addOfficials,
+  DEFAULT_POOL,
+  freshDatabase,
+  runPool,
+  type Summary,
+  startBenchApp,
+  summarize,
+  withStallWatch,
+} from './harness.js';
+
+export interface SubmissionThroughputOptions {
+  readonly sop: SopDefinition;
+  readonly sopsDir: string;
+  readonly submissions: number;
+  readonly concurrency: number;
+  readonly warmup: number;
+  /** Stop submitting after this long even if `submissions` is not reached. */
+  readonly capMs: number;
+}
+
+export interface SubmissionThroughput {
+  readonly submitted: number;
+  readonly elapsedMs: number;
+  readonly perSecond: number;
+  readonly latencyMs: Summary;
+  readonly pool: number;
+  readonly cappedByTime: boolean;
+  /** Outbox messages sent by the log channel while the submissions ran. */
+  readonly messagesSentDuring: number;
+}
+
+const UNIT = 'ortala';
+const STAKEHOLDERS = 100;
+/** A phase in which no submission finishes for this long is stuck: it is reported, not waited out. */
+const STALL_MS = 15_000;
+
+/**
+ * Case submissions end to end: CaseService.submit on a running app (workers on) over a fresh
+ * Postgres database, each a transaction with ticket number, engine transition, step, audit and
+ * outbox rows, then the timer and send jobs queued in Redis. The outbox worker sends the
+ * resulting messages through the log channel at the same time, as it would in service.
+ */
+export async function measureSubmissionThroughput(opts: SubmissionThroughputOptions): Promise<SubmissionThroughput> {
+  const database = await freshDatabase();
+  try {
+    // DEFAULT_UNIT "ortala" is created by the app with the default office hours and the shipped holidays.
+    const bench = await startBenchApp(database, { sopsDir: opts.sopsDir, defaultUnit: UNIT });
+    try {
+      const { app } = bench;
+      await addOfficials(app, opts.sop, UNIT, 2, 'log');
+      const stakeholderIds: (string | null)[] = [null];
+      if (opts.sop.intake === 'stakeholder') {
+        stakeholderIds.length = 0;
+        for (let i = 1; i <= STAKEHOLDERS; i++) {
+          const id = `bench-stakeholder-${i}`;
+          await app.database.db.insert(stakeholders).values({ id, name: `Pemangku ${i}` });
+          await linkChannel(app.database.db, { kind: 'stakeholder', id }, 'log', `chat-${id}`);
+          stakeholderIds.push(id);
+        }
+      }
+
+      const submitOne = (key: string, i: number) =>
+        app.cases.submit({
+          sopId: opts.sop.id,
+          unitId: UNIT,
+          stakeholderId: stakeholderIds[i % stakeholderIds.length] ?? null,
+          category: 'keluhan',
+          subject: `Uji beban ${i}`,
+          body: 'Isi keluhan untuk uji beban',
+          channel: 'log',
+          idempotencyKey: key,
+        });
+
+      let finished = 0;
+      const watched = <T>(what: string, work: Promise<T>) =>
+        withStallWatch(what, database.name, () => finished, STALL_MS, work);
+      await watched(
+        'warm-up submissions',
+        runPool(opts.warmup, opts.concurrency, async (i) => {
+          await submitOne(`warmup-${i}`, i);
+          finished++;
+        }),
+      );
+      const sentBefore = await sentCount(app.database.db);
+
+      const latencies: number[] = [];
+      const started = performance.now();
+      const deadline = Date.now() + opts.capMs;
+      const submitted = await watched(
+        'submissions',
+        runPool(
+          opts.submissions,
+          opts.concurrency,
+          async (i) => {
+            const t = performance.now();
+            await submitOne(`bench-${i}`, i);
+            latencies.push(performance.now() - t);
+            finished++;
+          },
+          deadline,
+        ),
+      );
+      const elapsedMs = performance.now() - started;
+      const [row] = await app.database.db.select({ n: count() }).from(cases);
+      if ((row?.n ?? 0) !== opts.warmup + submitted) {
+        throw new Error(`expected ${opts.warmup + submitted} cases in the database, found ${row?.n}`);
+      }
+      const messagesSentDuring = (await sentCount(app.database.db)) - sentBefore;
+      return {
+        submitted,
+        elapsedMs,
+        perSecond: submitted / (elapsedMs / 1000),
+        latencyMs: summarize(latencies),
+        pool: DEFAULT_POOL,
+        cappedByTime: submitted < opts.submissions,
+        messagesSentDuring,
+      };
+    } finally {
+      await bench.close();
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+async function sentCount(db: Parameters<typeof linkChannel>[0]): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(messages).where(eq(messages.status, 'sent'));
+  return row?.n ?? 0;
+}
