@@ -179,6 +179,10 @@ export const stepInstances = pgTable(
     index('step_instances_case').on(t.caseId, t.seq),
     index('step_instances_open_timer').on(t.nextTimerAt).where(sql`${t.leftAt} is null`),
     index('step_instances_assignee_open').on(t.assigneeId).where(sql`${t.leftAt} is null`),
+    // Reports read a period's finished steps by when they were left.
+    index('step_instances_left').on(t.leftAt, t.caseId),
+    // Steps left before working time was recorded, measured once on the first report.
+    index('step_instances_unmeasured').on(t.leftAt).where(sql`${t.workingMs} is null and ${t.leftAt} is not null`),
   ],
 );
 
@@ -280,16 +284,20 @@ export const inboundMessages = pgTable(
 );
 
 /** Files people sent (photos, PDFs) and kelengkapan officials attached; the bytes live under DATA_DIR. */
-export const attachments = pgTable('attachments', {
-  id: text('id').primaryKey(),
-  caseId: text('case_id'),
-  name: text('name').notNull(),
-  mime: text('mime').notNull(),
-  size: integer('size').notNull(),
-  sha256: text('sha256').notNull(),
-  uploadedBy: text('uploaded_by'),
-  createdAt: createdAt(),
-});
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: text('id').primaryKey(),
+    caseId: text('case_id'),
+    name: text('name').notNull(),
+    mime: text('mime').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    uploadedBy: text('uploaded_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('attachments_case').on(t.caseId)],
+);
 
 /** Published tata laksana documents (SOP 000 steps 1–2): each revision a row. */
 export const documents = pgTable(
