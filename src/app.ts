@@ -201,7 +201,8 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
       // Worker.close waits for the jobs in hand: none is left half-done.
       await Promise.all(workers.map((w) => w.close()));
       await queues.close();
-      connection.disconnect();
+      // QUIT lets commands already sent finish; disconnect() would reject them.
+      await connection.quit().catch(() => connection.disconnect());
       if (!opts.database) await database.close();
       await redis?.stop();
     },
