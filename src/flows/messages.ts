@@ -47,7 +47,8 @@ extendCatalog('id', {
     'Pesan Anda {length} karakter; paling banyak {max}. Mohon dipersingkat, atau kirim lampiran.',
   'complaint.attachment': 'Ada lampiran (foto, PDF, Word atau Excel)? Kirim berkasnya sekarang, atau pilih Lewati.',
   'complaint.attachment_received': 'Lampiran diterima: {name}.',
-  'complaint.attachment_expected': 'Kami menunggu berkas foto, PDF, Word atau Excel. Kirim berkasnya, atau pilih Lewati.',
+  'complaint.attachment_expected':
+    'Kami menunggu berkas foto, PDF, Word atau Excel. Kirim berkasnya, atau pilih Lewati.',
   'complaint.summary':
     'Mohon periksa sebelum dikirim:\nJenis: {category}\nTentang: {about}\nPesan: {text}\nLampiran: {attachment}\nPengirim: {name} ({contact})\nIdentitas dirahasiakan: {rahasia}',
   'complaint.send': 'Kirim',

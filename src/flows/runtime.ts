@@ -167,6 +167,7 @@ type ConversationRow = typeof conversations.$inferSelect;
  * (a phone's broken emoji), other control characters dropped but line breaks and tabs kept.
  */
 export function cleanText(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is what it is for
   return text.toWellFormed().replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
 }
 

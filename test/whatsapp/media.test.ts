@@ -57,12 +57,16 @@ describe('a file sent on WhatsApp', () => {
       documentMessage: { fileName: 'pindaian.pdf', mimetype: 'application/pdf', fileLength: 50 * 1024 * 1024 },
     });
     wa.current.receive(huge);
-    expect((await person.settle(huge.key.id ?? '')).join('\n')).toContain('Kami menunggu berkas foto, PDF, Word atau Excel');
+    expect((await person.settle(huge.key.id ?? '')).join('\n')).toContain(
+      'Kami menunggu berkas foto, PDF, Word atau Excel',
+    );
     expect(wa.downloads).toBe(before);
 
     const lost = incoming(person.jid, { imageMessage: { mimetype: 'image/jpeg', fileLength: 2048 } });
     wa.current.receive(lost);
-    expect((await person.settle(lost.key.id ?? '')).join('\n')).toContain('Kami menunggu berkas foto, PDF, Word atau Excel');
+    expect((await person.settle(lost.key.id ?? '')).join('\n')).toContain(
+      'Kami menunggu berkas foto, PDF, Word atau Excel',
+    );
     expect(wa.downloads).toBe(before + 1);
   });
 });
