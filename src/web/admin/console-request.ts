@@ -17,13 +17,17 @@ export function userOf(req: FastifyRequest): ConsoleUser {
   return user;
 }
 
+/** Admin accounts see everything; pimpinan and officials see no identity behind a rahasia report. */
+export function isAdmin(user: ConsoleUser | null): user is ConsoleUser & { kind: 'account'; role: 'admin' } {
+  return user?.kind === 'account' && user.role === 'admin';
+}
+
 /**
  * An onRequest hook for sections only admins may open, even to read: the console itself lets
  * pimpinan read every page, but documents, the buku tamu, people and queues are not theirs.
  */
 export async function requireAdmin(req: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const user = req.consoleUser;
-  if (user?.kind === 'account' && user.role === 'admin') return;
+  if (isAdmin(req.consoleUser)) return;
   await reply.code(403).type('text/plain; charset=utf-8').send(t(req.language, 'admin.error.forbidden'));
 }
 
