@@ -134,7 +134,10 @@ async function main(): Promise<void> {
       'lateness at the engine (at − due_at)',
       `p50 ${ms(timers.firedLateMs.p50)}, p99 ${ms(timers.firedLateMs.p99)}, max ${ms(timers.firedLateMs.max)}`,
     );
-    line('last reminder ran, after the window closed', `${fmt(timers.lastFiredAfterWindowMs / 1000, 1)} s`);
+    line(
+      'last reminder ran, after the window closed',
+      timers.lastFiredAfterWindowMs > 0 ? `${fmt(timers.lastFiredAfterWindowMs / 1000, 1)} s` : 'none: all within it',
+    );
     line('process CPU per reminder (window → last fired)', `${fmt(timers.cpuMsPerTimer, 2)} ms`);
     line('event-loop delay meanwhile', `p99 ${ms(timers.loopDelayP99Ms)}, max ${ms(timers.loopDelayMaxMs)}`);
     if (settings.timerSends) {

@@ -79,7 +79,8 @@ const BATCH = 500;
  *
  * The 10,000 cases are set up the way CaseService.submit writes them (the engine's submit
  * transition, saved by the case store's saveTransition, then JobQueues.schedule after commit)
- * but BATCH cases per transaction and with each case's own clock: a case is opened
+ * but BATCH cases per transaction, in four lanes (one unit each, so no two transactions stamp
+ * the same official's lastAssignedAt), and with each case's own clock: a case is opened
  * exactly waktu (300 s) before the deadline the bench wants for it. Filing them one by one
  * through submit would take minutes here (submissions are measured on their own, above). The
  * deadline is an absolute time and the job's delay is computed from the real clock, so what is
