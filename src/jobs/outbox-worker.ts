@@ -27,6 +27,8 @@ export interface OutboxWorkerOptions {
 }
 
 const ORDER_WAIT_MS = 50;
+/** At most this many older messages are counted: the wait stays under ORDER_WAIT_STEPS gaps. */
+const ORDER_WAIT_STEPS = 100;
 
 /**
  * Sends outbox rows through one channel. The row is the truth: a job for a row already sent does
@@ -43,8 +45,9 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
       if (!row) throw new UnrecoverableError(`no outbox row ${job.data.messageId}`);
       if (row.status !== 'pending' || !row.address) return;
 
-      // A chat reads its messages in the order they were written: wait while an older one is pending.
-      const [older] = await db
+      // A chat reads its messages in the order they were written: wait while older ones are pending,
+      // longer the more there are, so a long queue for one chat is not re-checked over and over.
+      const older = await db
         .select({ seq: messages.seq })
         .from(messages)
         .where(
@@ -55,9 +58,10 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
             lt(messages.seq, row.seq),
           ),
         )
-        .limit(1);
-      if (older) {
-        await job.moveToDelayed(Date.now() + ORDER_WAIT_MS, token);
+        .limit(ORDER_WAIT_STEPS);
+      if (older.length > 0) {
+        const gap = Math.max(channel.limits.perChatIntervalMs, ORDER_WAIT_MS);
+        await job.moveToDelayed(Date.now() + gap * older.length, token);
         throw new DelayedError();
       }
 
