@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import { ensureUnit } from './db/units.js';
 import { FLOWS, FlowRuntime } from './flows/index.js';
+import { ChannelWatch } from './jobs/channel-watch.js';
 import { startOutboxWorker } from './jobs/outbox-worker.js';
 import { JobQueues } from './jobs/queues.js';
 import { reconcile } from './jobs/reconciler.js';
@@ -141,6 +142,7 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
 
   const workers: Worker[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let watch: ChannelWatch | undefined;
   if (opts.workers ?? (config.ROLE === 'all' || config.ROLE === 'worker')) {
     const runReconcile = () =>
       reconcile(database.db, queues, log).catch((err: Error) => log.warn({ err: err.message }, 'reconcile failed'));
@@ -161,6 +163,8 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
         dataDir: config.DATA_DIR,
       }),
     );
+    watch = new ChannelWatch({ db: database.db, queues, connection, prefix, log, unitId: config.DEFAULT_UNIT });
+    watch.start();
     for (const channel of channels.values()) {
       workers.push(
         startOutboxWorker({
@@ -197,6 +201,7 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
     adapters,
     async close() {
       clearInterval(timer);
+      watch?.stop();
       for (const a of started) await a.stop();
       // Worker.close waits for the jobs in hand: none is left half-done.
       await Promise.all(workers.map((w) => w.close()));

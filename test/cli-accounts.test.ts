@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/run.js';
-import { adminAccounts, linkCodes } from '../src/db/schema.js';
+import { adminAccounts, linkCodes, officials } from '../src/db/schema.js';
 import { checkCredentials } from '../src/web/admin/accounts.js';
 import { freshDatabase } from './support/postgres.js';
 
@@ -87,5 +87,19 @@ describe('siput official link-code', () => {
     const out = await siput(['official', 'link-code', '0000']);
     expect(out.code).toBe(1);
     expect(out.stderr).toContain('no official with NIP 0000');
+  });
+});
+
+describe('siput official alerts', () => {
+  it('turns the admins’ alerts on and off for an official', async () => {
+    expect((await siput(['official', 'alerts', '1987', 'on'])).code).toBe(0);
+    const [row] = await database.db.select().from(officials).where(eq(officials.nip, '1987'));
+    expect(row?.receivesAlerts).toBe(true);
+    expect((await siput(['official', 'alerts', '1987', 'off'])).code).toBe(0);
+    const [after] = await database.db.select().from(officials).where(eq(officials.nip, '1987'));
+    expect(after?.receivesAlerts).toBe(false);
+    expect((await siput(['official', 'alerts', '1987', 'maybe'])).stderr).toContain(
+      'usage: official alerts NIP on|off',
+    );
   });
 });

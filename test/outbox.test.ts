@@ -57,7 +57,7 @@ async function start(channel: ScriptedChannel, address = 'chat-1') {
 async function queue(current: App, count = 1) {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const queued = await insertMessage(
+    const [queued] = await insertMessage(
       database.db,
       { kind: 'official', id: official },
       {

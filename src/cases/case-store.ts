@@ -135,14 +135,14 @@ export async function saveTransition(
   const queued: QueuedMessage[] = [];
   for (const e of effects) {
     if (e.type !== 'notify') continue;
-    const msg = await insertMessage(tx, e.to, {
+    const msgs = await insertMessage(tx, e.to, {
       caseId: e.caseId,
       instanceId: e.instanceId,
       template: e.template,
       params: e.params,
       choices: e.choices,
     });
-    if (msg) queued.push(msg);
+    queued.push(...msgs);
   }
   const timers = effects.flatMap((e) =>
     e.type === 'timer' ? [{ instanceId: e.instanceId, rung: e.rung, at: e.at }] : [],

@@ -14,8 +14,9 @@ export async function officialCommand(ctx: CliContext, args: readonly string[]):
   if (sub === 'add') return add(ctx, rest);
   if (sub === 'list') return list(ctx, rest);
   if (sub === 'link-code') return linkCode(ctx, rest);
+  if (sub === 'alerts') return alerts(ctx, rest);
   throw new CliError(
-    `unknown command "official ${sub ?? ''}": use "official add", "official list" or "official link-code"`,
+    `unknown command "official ${sub ?? ''}": use "official add", "official list", "official link-code" or "official alerts"`,
   );
 }
 
@@ -89,5 +90,21 @@ async function linkCode(ctx: CliContext, args: readonly string[]): Promise<numbe
   });
   ctx.out(code);
   ctx.out(`valid until ${expiresAt.toISOString()}, once. In the chat send: DAFTAR ${code}  (Telegram: /start ${code})`);
+  return 0;
+}
+
+/** Whether the official gets the admins' alerts in their chat (no holder for a step, a channel down…). */
+async function alerts(ctx: CliContext, args: readonly string[]): Promise<number> {
+  const [nip, onOff] = args;
+  if (!nip || (onOff !== 'on' && onOff !== 'off')) throw new CliError('usage: official alerts NIP on|off');
+  const updated = await ctx.withDatabase(({ db }) =>
+    db
+      .update(officials)
+      .set({ receivesAlerts: onOff === 'on' })
+      .where(eq(officials.nip, nip))
+      .returning({ id: officials.id }),
+  );
+  if (updated.length === 0) throw new CliError(`no official with NIP ${nip}`);
+  ctx.out(`alerts ${onOff} for ${nip}`);
   return 0;
 }

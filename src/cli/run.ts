@@ -19,6 +19,7 @@ const USAGE = `Usage: siput <command> [options]
   official list                   every official with role, unit and superior
   official link-code NIP [--hours 72]
                                   a one-time code the official sends in their chat (DAFTAR CODE) to link it
+  official alerts NIP on|off      whether the official gets the admins' alerts in their chat
   admin add --username NAME --name "FULL NAME" --role admin|pimpinan --password-stdin
                                   a console account; the password is read from standard input
   unit add --id ID --name NAME [--tz WIB|WITA|WIT]

@@ -39,6 +39,8 @@ export const officials = pgTable(
       .references(() => units.id),
     superiorId: text('superior_id'),
     active: boolean('active').notNull().default(true),
+    /** Gets the admins' alerts in their chat: a step nobody holds, an escalation past the top, a channel down. */
+    receivesAlerts: boolean('receives_alerts').notNull().default(false),
     language: text('language').notNull().default('id'),
     lastAssignedAt: at('last_assigned_at'),
     createdAt: createdAt(),

@@ -62,7 +62,7 @@ describe('sending through the outbox', () => {
   it('dead-letters a message Telegram refuses with 403 and deactivates the link, until the person writes again', async () => {
     world.emulator.failNext('sendMessage', { code: 403, description: 'Forbidden: bot was blocked by the user' });
     const before = sendsTo(official.chat.id).length;
-    const queued = await world.database.db.transaction((tx) =>
+    const [queued] = await world.database.db.transaction((tx) =>
       insertMessage(
         tx,
         { kind: 'official', id: officialId },

@@ -58,7 +58,7 @@ export async function checkCredentials(db: Db, username: string, password: strin
   const [row] = await db.select().from(adminAccounts).where(eq(adminAccounts.username, username.trim().toLowerCase()));
   // Hash even for an unknown user, so timing does not tell which usernames exist.
   const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
-  if (!row || !row.active || !ok) return null;
+  if (!row?.active || !ok) return null;
   return { id: row.id, username: row.username, name: row.name, role: row.role };
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE "officials" ADD COLUMN "receives_alerts" boolean DEFAULT false NOT NULL;
