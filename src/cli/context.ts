@@ -9,7 +9,7 @@ export interface Writer {
 export interface CliIo {
   readonly stdout: Writer;
   readonly stderr: Writer;
-  /** The environment settings are read from; process.env when left out. */
+  /** The environment settings are read from; the process environment when left out. */
   readonly env?: Record<string, string | undefined>;
   /** Standard input, for secrets that must not appear in the command line; process.stdin when left out. */
   readonly stdin?: AsyncIterable<string | Buffer>;
@@ -42,7 +42,7 @@ export class CliContext {
 
   /** Read lazily, so `help` and `sop check` work even when a setting is wrong. */
   get config(): Config {
-    this.#config ??= loadConfig(this.io.env ?? process.env);
+    this.#config ??= loadConfig(this.io.env);
     return this.#config;
   }
 
