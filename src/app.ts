@@ -203,6 +203,8 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
       clearInterval(timer);
       watch?.stop();
       for (const a of started) await a.stop();
+      // A worker closed while still starting can leave a command behind on the shared connection.
+      await Promise.all(workers.map((w) => w.waitUntilReady().catch(() => {})));
       // Worker.close waits for the jobs in hand: none is left half-done.
       await Promise.all(workers.map((w) => w.close()));
       await queues.close();

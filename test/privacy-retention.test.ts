@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { eq } from 'drizzle-orm';
+import { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
@@ -8,7 +9,7 @@ import type { Database } from '../src/db/client.js';
 import { auditLog, cases, channelLinks, stakeholders } from '../src/db/schema.js';
 import { RETENTION_QUEUE } from '../src/jobs/retention-worker.js';
 import { anonymiseExpired } from '../src/privacy/retention.js';
-import { testApp, testConfig } from './support/app.js';
+import { REDIS_URL, testApp, testConfig } from './support/app.js';
 import { freshDatabase } from './support/postgres.js';
 
 let database: Database;
@@ -89,13 +90,16 @@ describe('the retention job', () => {
 
   it('runs once a day from the workers, with no personal data in the job', async () => {
     const running = await testApp(database, testConfig());
-    const queue = new Queue(RETENTION_QUEUE, { connection: running.connection, prefix: running.prefix });
+    // Its own connection: closing the app must not pull one from under this queue, or the reverse.
+    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = new Queue(RETENTION_QUEUE, { connection, prefix: running.prefix });
     try {
       const schedulers = await queue.getJobSchedulers();
       expect(schedulers).toMatchObject([{ key: 'retention-daily', every: 24 * 3600_000 }]);
       expect(schedulers[0]?.template?.data ?? {}).toEqual({});
     } finally {
       await queue.close();
+      await connection.quit();
       await running.close();
     }
   });
