@@ -1,11 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { attachments } from '../db/schema.js';
 import { DOCX_KIND, identifyFile, PDF_KIND, PHOTO_KINDS, XLSX_KIND } from './file-kinds.js';
+import { storeFile } from './stored-file.js';
 
 export type AttachmentMeta = typeof attachments.$inferSelect;
 
@@ -49,29 +48,22 @@ export class AttachmentStore {
       [...PHOTO_KINDS, PDF_KIND, DOCX_KIND, XLSX_KIND],
       this.maxBytes,
     );
-    const id = randomUUID();
-    const path = join(this.#dir, id);
-    await mkdir(this.#dir, { recursive: true });
-    await writeFile(path, input.bytes, { flag: 'wx', mode: 0o640 });
-    try {
+    return storeFile(this.#dir, input.bytes, async (stored) => {
       const [row] = await this.#db
         .insert(attachments)
         .values({
-          id,
+          id: stored.id,
           caseId: input.caseId ?? null,
           name: file.name,
           mime: file.kind.mime,
-          size: input.bytes.length,
-          sha256: createHash('sha256').update(input.bytes).digest('hex'),
+          size: stored.size,
+          sha256: stored.sha256,
           uploadedBy: input.uploadedBy ?? null,
         })
         .returning();
       if (!row) throw new Error('attachment row was not written');
       return row;
-    } catch (err) {
-      await unlink(path).catch(() => {});
-      throw err;
-    }
+    });
   }
 
   async get(id: string): Promise<AttachmentMeta | undefined> {

@@ -1,6 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { and, asc, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -8,6 +6,7 @@ import type { Db, Tx } from '../db/client.js';
 import { documents, downloads } from '../db/schema.js';
 import { DocumentInvalidError } from './errors.js';
 import { DOCX_KIND, identifyFile, PDF_KIND, XLSX_KIND } from './file-kinds.js';
+import { storeFile } from './stored-file.js';
 
 export type DocumentRow = typeof documents.$inferSelect;
 
@@ -81,15 +80,11 @@ export class DocumentStore {
       throw new DocumentInvalidError('revision', `${meta.number} already has revision ${meta.revision}`);
     }
     const file = await identifyFile(input.bytes, input.fileName, [PDF_KIND, DOCX_KIND, XLSX_KIND], this.maxBytes);
-    const id = randomUUID();
-    const path = join(this.#dir, id);
-    await mkdir(this.#dir, { recursive: true });
-    await writeFile(path, input.bytes, { flag: 'wx', mode: 0o640 });
-    try {
+    return storeFile(this.#dir, input.bytes, async (stored) => {
       const [row] = await this.#db
         .insert(documents)
         .values({
-          id,
+          id: stored.id,
           number: meta.number,
           title: meta.title,
           revision: meta.revision,
@@ -98,16 +93,13 @@ export class DocumentStore {
           synopsis: meta.synopsis,
           fileName: file.name,
           mime: file.kind.mime,
-          size: input.bytes.length,
-          sha256: createHash('sha256').update(input.bytes).digest('hex'),
+          size: stored.size,
+          sha256: stored.sha256,
         })
         .returning();
       if (!row) throw new Error('document row was not written');
       return row;
-    } catch (err) {
-      await unlink(path).catch(() => {});
-      throw err;
-    }
+    });
   }
 
   /** False when there is no such document. */
