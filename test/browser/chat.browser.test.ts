@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Database } from '../../src/db/client.js';
@@ -11,10 +11,10 @@ import { addOfficial } from '../../src/db/officials.js';
 import { CHAT_COOKIE } from '../../src/web/chat-session.js';
 import { buildWeb } from '../../src/web/server.js';
 import { testApp, testConfig } from '../support/app.js';
+import { launchChromium } from '../support/browser.js';
 import { PDF } from '../support/files.js';
 import { freshDatabase } from '../support/postgres.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
 /** A common small phone: the page must work at this width. */
 const PHONE = { width: 360, height: 740 };
@@ -27,24 +27,13 @@ let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`browser tests need Debian's Chromium: apt-get install -y chromium`);
   mkdirSync(SCREENSHOTS, { recursive: true });
   database = await freshDatabase();
   app = await testApp(database, config);
   web = await buildWeb(app);
   await web.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(web.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

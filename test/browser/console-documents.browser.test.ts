@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Database } from '../../src/db/client.js';
@@ -11,10 +11,10 @@ import { downloads } from '../../src/db/schema.js';
 import { addAdminAccount } from '../../src/web/admin/accounts.js';
 import { buildWeb } from '../../src/web/server.js';
 import { testApp, testConfig } from '../support/app.js';
+import { launchChromium } from '../support/browser.js';
 import { PDF } from '../support/files.js';
 import { freshDatabase } from '../support/postgres.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
 const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 900 };
@@ -27,7 +27,6 @@ let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`browser tests need Debian's Chromium: apt-get install -y chromium`);
   mkdirSync(SCREENSHOTS, { recursive: true });
   database = await freshDatabase();
   // Download links are built from PUBLIC_URL, so the server's port is chosen before the app starts.
@@ -37,10 +36,7 @@ beforeAll(async () => {
   web = await buildWeb(app);
   await web.listen({ port, host: '127.0.0.1' });
   await addAdminAccount(database.db, { username: 'biro', name: 'Admin Biro', password: PASSWORD, role: 'admin' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -1,19 +1,19 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Database } from '../../src/db/client.js';
 import { addAdminAccount } from '../../src/web/admin/accounts.js';
 import { buildWeb } from '../../src/web/server.js';
 import { testApp, testConfig } from '../support/app.js';
+import { launchChromium } from '../support/browser.js';
 import { TestChannel } from '../support/chat-driver.js';
 import { act, addSmsOfficials, fileComplaint } from '../support/complaints.js';
 import { freshDatabase } from '../support/postgres.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
 const PASSWORD = 'kata-sandi-konsol-123';
 
@@ -26,7 +26,6 @@ const channel = new TestChannel();
 let officials: Awaited<ReturnType<typeof addSmsOfficials>>;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`browser tests need Debian's Chromium: apt-get install -y chromium`);
   mkdirSync(SCREENSHOTS, { recursive: true });
   database = await freshDatabase();
   app = await testApp(database, testConfig(), { channels: [channel] });
@@ -35,10 +34,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(web.server.address() as AddressInfo).port}`;
   officials = await addSmsOfficials(app, channel, '19800101200501900');
   await addAdminAccount(database.db, { username: 'biro', name: 'Admin Biro', password: PASSWORD, role: 'admin' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
