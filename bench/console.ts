@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import postgres from 'postgres';
+import { withConnection } from '../src/db/client.js';
 import { addAdminAccount } from '../src/web/admin/accounts.js';
 import { buildWeb } from '../src/web/server.js';
+import { postLogin } from '../test/support/console.js';
 import { freshDatabase, SHIPPED_SOPS_DIR, startBenchApp } from './harness.js';
 
 export interface ConsoleBenchOptions {
@@ -65,9 +66,8 @@ function timing(values: number[]): Timing {
  * three channels; every step left has its working time, as the service now records it.
  */
 export async function seedConsoleData(url: string, n: number, steps: number): Promise<{ events: number }> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  try {
-    await sql.unsafe(`
+  return withConnection(url, async (sql) => {
+    await sql.query(`
 insert into units (id, name) select u, 'Unit ' || u from unnest(array[${UNITS.map((u) => `'${u}'`).join(',')}]) u
   on conflict do nothing;
 insert into officials (id, nip, name, role_id, unit_id)
@@ -79,7 +79,7 @@ insert into stakeholders (id, name, email, consent_version, consent_at)
   select 'st-' || g, 'Pelapor ' || g, 'p' || g || '@contoh.go.id', 'pdp-2026-1', now()
   from generate_series(1, ${STAKEHOLDERS}) g;`);
     const opened = `timestamptz '2025-01-01 01:00+00' + (g * (interval '364 days' / ${n}))`;
-    await sql.unsafe(`
+    await sql.query(`
 insert into cases (id, ticket, sop_id, sop_version, unit_id, stakeholder_id, category, subject, body, channel,
   status, outcome, opened_at, closed_at, step_seq, path, holders, open_instance_id, status_secret)
 select 'c-' || g, 'SMS-2025-' || lpad(g::text, 6, '0'), 'siput-sms', 1,
@@ -98,7 +98,7 @@ select 'c-' || g, 'SMS-2025-' || lpad(g::text, 6, '0'), 'siput-sms', 1,
 from generate_series(1, ${n}) g;`);
     // Step k of case g: entered k-1 days after filing, left up to three days later (working time
     // seeded up to 24 working hours), due two days after entering. Open cases have their last step open.
-    await sql.unsafe(`
+    await sql.query(`
 insert into step_instances (id, case_id, seq, step_id, assignee_id, entered_at, due_at, left_at, outcome, actor_id, working_ms)
 select 'c-' || g || '_' || k, 'c-' || g, k, (array[${PATH.map((p) => `'${p}'`).join(',')}])[1 + (k - 1) % ${PATH.length}],
   'off-' || (1 + (g + k) % ${OFFICIALS}),
@@ -112,7 +112,7 @@ select 'c-' || g || '_' || k, 'c-' || g, k, (array[${PATH.map((p) => `'${p}'`).j
   case when g % 10 = 0 and k = ${steps} then null else ((g::bigint * k * 7919) % (24 * 3600000)) end
 from generate_series(1, ${n}) g cross join generate_series(1, ${steps}) k;`);
     // The engine's trail: one event a step, and a return on every seventh case.
-    await sql.unsafe(`
+    await sql.query(`
 insert into case_events (case_id, at, kind, actor, instance_id, step_id, target)
 select 'c-' || g, ${opened} + (k - 1) * interval '1 day',
   case when k = 3 and g % 7 = 0 then 'returned' else 'entered' end, 'system',
@@ -122,13 +122,11 @@ from generate_series(1, ${n}) g cross join generate_series(1, ${steps}) k;`);
     // Settle the tables as a running service's would be: statistics, and visibility maps for
     // index-only scans, so autovacuum does not run on the two CPUs while the bench measures.
     for (const table of ['cases', 'step_instances', 'case_events', 'stakeholders', 'officials']) {
-      await sql.unsafe(`vacuum (analyze) ${table}`);
+      await sql.query(`vacuum (analyze) ${table}`);
     }
-    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from case_events`;
-    return { events: row?.n ?? 0 };
-  } finally {
-    await sql.end();
-  }
+    const { rows } = await sql.query<{ n: number }>('select count(*)::int as n from case_events');
+    return { events: rows[0]?.n ?? 0 };
+  });
 }
 
 /**
@@ -156,11 +154,7 @@ export async function measureConsole(opts: ConsoleBenchOptions): Promise<Console
           password: 'kata-sandi-bench-123',
           role: 'admin',
         });
-        const login = await web.inject({
-          method: 'POST',
-          url: '/admin/login',
-          payload: { username: 'bench', password: 'kata-sandi-bench-123' },
-        });
+        const login = await postLogin(web, { username: 'bench', password: 'kata-sandi-bench-123' });
         const session = login.cookies.find((c) => c.name === 'siput_admin');
         if (!session) throw new Error(`bench sign-in failed: ${login.statusCode}`);
         const cookie = `siput_admin=${session.value}`;

@@ -1,13 +1,13 @@
+import '../src/texts.js';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import postgres from 'postgres';
 import { type App, type AppOptions, startApp } from '../src/app.js';
 import { type Config, loadConfig } from '../src/config.js';
-import { type Database, openDatabase } from '../src/db/client.js';
+import { type Database, openDatabase, withConnection } from '../src/db/client.js';
 import { addOfficial, linkChannel } from '../src/db/officials.js';
 import { createLogger } from '../src/log.js';
 import { loadSopFolder } from '../src/sop/catalog.js';
@@ -16,7 +16,7 @@ import type { SopDefinition } from '../src/sop/definition.js';
 /** The bench only ever talks to local services. */
 export const ADMIN_URL = 'postgres://root@127.0.0.1:5432/test';
 export const REDIS_URL = 'redis://127.0.0.1:6379';
-/** postgres.js pool size the service opens by default (src/db/client.ts). */
+/** Connection pool size the service opens by default (src/db/client.ts). */
 export const DEFAULT_POOL = 10;
 
 export const SHIPPED_SOPS_DIR = fileURLToPath(new URL('../sops', import.meta.url));
@@ -76,20 +76,13 @@ export function benchSop(): { sop: SopDefinition; dir: string; note: string } {
  */
 export async function freshDatabase(pool = DEFAULT_POOL): Promise<Database & { url: string; name: string }> {
   const name = `siput_bench_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
+  await withConnection(ADMIN_URL, (admin) => admin.query(`create database ${name}`));
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   let database: Database | undefined;
   const drop = onCleanup(`drop database ${name}`, async () => {
     await database?.close();
-    const sql = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-    try {
-      await sql.unsafe(`drop database if exists ${name} with (force)`);
-    } finally {
-      await sql.end();
-    }
+    await withConnection(ADMIN_URL, (admin) => admin.query(`drop database if exists ${name} with (force)`));
   });
   database = await openDatabase({ url: url.toString(), max: pool });
   return { db: database.db, kind: database.kind, url: url.toString(), name, close: drop };
@@ -256,33 +249,30 @@ export async function withStallWatch<T>(
 
 /** The bench database's sessions as Postgres sees them: state, for how long, and what each waits for. */
 export async function describeSessions(databaseName: string): Promise<string> {
-  const sql = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  try {
-    const rows = await sql<
-      {
-        pid: number;
-        state: string;
-        wait: string | null;
-        blockedBy: number[];
-        since: string;
-        xact: string;
-        query: string;
-      }[]
-    >`
-      select pid, state, wait_event_type || ':' || wait_event as wait, pg_blocking_pids(pid) as "blockedBy",
+  return withConnection(ADMIN_URL, async (admin) => {
+    const { rows } = await admin.query<{
+      pid: number;
+      state: string;
+      wait: string | null;
+      blockedBy: number[];
+      since: string;
+      xact: string;
+      query: string;
+    }>(
+      `select pid, state, wait_event_type || ':' || wait_event as wait, pg_blocking_pids(pid) as "blockedBy",
              coalesce(round(extract(epoch from now() - state_change)::numeric, 1)::text, '-') as since,
              coalesce(round(extract(epoch from now() - xact_start)::numeric, 1)::text, '-') as xact,
              left(regexp_replace(query, '\\s+', ' ', 'g'), 90) as query
-      from pg_stat_activity where datname = ${databaseName} order by xact_start nulls last`;
+      from pg_stat_activity where datname = $1 order by xact_start nulls last`,
+      [databaseName],
+    );
     return rows
       .map(
         (r) =>
           `  pid ${r.pid} ${r.state} for ${r.since} s (transaction ${r.xact} s) wait=${r.wait ?? '-'} blocked-by=[${r.blockedBy.join(',')}]: ${r.query}`,
       )
       .join('\n');
-  } finally {
-    await sql.end();
-  }
+  });
 }
 
 export interface Summary {

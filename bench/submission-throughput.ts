@@ -3,6 +3,7 @@ import { count, eq } from 'drizzle-orm';
 import { linkChannel } from '../src/db/officials.js';
 import { cases, messages, stakeholders } from '../src/db/schema.js';
 import type { SopDefinition } from '../src/sop/definition.js';
+import { countStatements } from './baselines.js';
 import {
   addOfficials,
   DEFAULT_POOL,
@@ -22,6 +23,8 @@ export interface SubmissionThroughputOptions {
   readonly warmup: number;
   /** Stop submitting after this long even if `submissions` is not reached. */
   readonly capMs: number;
+  /** Run right before the measured submissions, given the statements one submission sends (the bare baseline). */
+  readonly before?: (statements: number) => Promise<{ perSecond: number }>;
 }
 
 export interface SubmissionThroughput {
@@ -33,6 +36,10 @@ export interface SubmissionThroughput {
   readonly cappedByTime: boolean;
   /** Outbox messages sent by the log channel while the submissions ran. */
   readonly messagesSentDuring: number;
+  /** Statements one submission sends to Postgres, BEGIN and COMMIT included: the bare baseline's size. */
+  readonly statements: number;
+  /** The `before` run's rate, when there was one. */
+  readonly bareBefore: number | undefined;
 }
 
 const UNIT = 'ortala';
@@ -87,6 +94,8 @@ export async function measureSubmissionThroughput(opts: SubmissionThroughputOpti
           finished++;
         }),
       );
+      const statements = await countStatements(() => submitOne('statements', opts.warmup));
+      const bareBefore = (await opts.before?.(statements))?.perSecond;
       const sentBefore = await sentCount(app.database.db);
 
       const latencies: number[] = [];
@@ -108,8 +117,8 @@ export async function measureSubmissionThroughput(opts: SubmissionThroughputOpti
       );
       const elapsedMs = performance.now() - started;
       const [row] = await app.database.db.select({ n: count() }).from(cases);
-      if ((row?.n ?? 0) !== opts.warmup + submitted) {
-        throw new Error(`expected ${opts.warmup + submitted} cases in the database, found ${row?.n}`);
+      if ((row?.n ?? 0) !== opts.warmup + 1 + submitted) {
+        throw new Error(`expected ${opts.warmup + 1 + submitted} cases in the database, found ${row?.n}`);
       }
       const messagesSentDuring = (await sentCount(app.database.db)) - sentBefore;
       return {
@@ -120,6 +129,8 @@ export async function measureSubmissionThroughput(opts: SubmissionThroughputOpti
         pool: DEFAULT_POOL,
         cappedByTime: submitted < opts.submissions,
         messagesSentDuring,
+        statements,
+        bareBefore,
       };
     } finally {
       await bench.close();

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { count, eq } from 'drizzle-orm';
 import { type App, startApp } from '../src/app.js';
@@ -12,7 +13,16 @@ import { insertChatMessage } from '../src/db/outbox.js';
 import { inboundMessages, messages } from '../src/db/schema.js';
 import { createLogger } from '../src/log.js';
 import { TelegramEmulator } from '../test/support/telegram-emulator.js';
-import { freshDatabase, onCleanup, REDIS_URL, removeRedisKeys, SHIPPED_SOPS_DIR, sleep } from './harness.js';
+import {
+  freshDatabase,
+  onCleanup,
+  REDIS_URL,
+  removeRedisKeys,
+  SHIPPED_SOPS_DIR,
+  type Summary,
+  sleep,
+  summarize,
+} from './harness.js';
 
 export interface TelegramBenchOptions {
   /** Updates queued at the emulator for the inbound figure. */
@@ -31,6 +41,11 @@ export interface TelegramBench {
     readonly handled: number;
     readonly elapsedMs: number;
     readonly perSecond: number;
+    /**
+     * One update at a time from a new person, to its reply's row in the outbox (the reply
+     * decided and committed), found by polling every REPLY_POLL_MS: an upper bound by that much.
+     */
+    readonly replyMs: Summary;
   };
   readonly outbound: {
     readonly sends: number;
@@ -49,6 +64,9 @@ export interface TelegramBench {
 const CAP = 30;
 /** What people write, in turn: each passes through the flows and gets an answer queued. */
 const SAYINGS = ['halo', 'menu', 'bantuan', 'status', '/dokumen', 'batal'];
+/** Updates sent one at a time for the update → reply figure, and how often the outbox is looked at. */
+const REPLY_SAMPLES = 200;
+const REPLY_POLL_MS = 1;
 
 /**
  * Two figures for the Telegram channel, both against the Bot API emulator on this machine:
@@ -82,7 +100,30 @@ async function measureInbound(opts: TelegramBenchOptions): Promise<TelegramBench
       handled = row?.n ?? 0;
     }
     const elapsedMs = Date.now() - started;
-    return { updates: opts.updates, handled, elapsedMs, perSecond: handled / (elapsedMs / 1000) };
+    const replyMs: number[] = [];
+    for (let i = 0; i < REPLY_SAMPLES && Date.now() - started < opts.capMs * 2; i++) {
+      const person = emulator.user(950_000 + i);
+      const sentAt = performance.now();
+      emulator.sendText(person, 'halo');
+      for (;;) {
+        const [reply] = await app.database.db
+          .select({ id: messages.id })
+          .from(messages)
+          .where(eq(messages.address, String(person.id)))
+          .limit(1);
+        if (reply) break;
+        if (performance.now() - sentAt > 5000) throw new Error(`no reply to update ${i} within 5 s`);
+        await sleep(REPLY_POLL_MS);
+      }
+      replyMs.push(performance.now() - sentAt);
+    }
+    return {
+      updates: opts.updates,
+      handled,
+      elapsedMs,
+      perSecond: handled / (elapsedMs / 1000),
+      replyMs: summarize(replyMs),
+    };
   } finally {
     await close();
     await emulator.close();

@@ -45,6 +45,10 @@ export interface TimerLateness {
   readonly windowMs: number;
   /** Reminders whose engine transition ran: lateness = case_events.at − step_instances.due_at. */
   readonly fired: number;
+  /** Reminders that ran more than once for the same step: must be 0. */
+  readonly doubled: number;
+  /** Reminders fired per second, from the window's opening to the last one. */
+  readonly firedPerSecond: number;
   readonly firedLateMs: Summary;
   /** Reminders the outbox then sent: messages.sent_at − due_at. */
   readonly sent: number;
@@ -136,14 +140,14 @@ export async function measureTimerLateness(opts: TimerLatenessOptions): Promise<
       const lateSteps = new Set<string>();
       let filed = 0;
       /** Cases written, committed or not: the setup's progress as the stall watch sees it. */
-      const written = 0;
+      let written = 0;
 
       const fileBatch = async (batch: number, unitId: string) => {
         const first = batch * BATCH;
         const last = Math.min(opts.timers, first + BATCH);
         const saved = await app.database.db.transaction(async (tx) => {
-          // One statement at a time: postgres.js can stall a transaction whose queries are
-          // pipelined many at once (its describe-first round trip for unprepared statements).
+          // One statement at a time: a transaction holds one connection, which runs one query
+          // at a time anyway.
           const out: { instanceId: string; due: number; saved: SavedTransition }[] = [];
           for (let i = first; i < last; i++) {
             const due = dueAt(i);
@@ -176,6 +180,7 @@ export async function measureTimerLateness(opts: TimerLatenessOptions): Promise<
               due,
               saved: await saveTransition(tx, null, state, effects, intake),
             });
+            written++;
           }
           return out;
         });
@@ -245,11 +250,14 @@ export async function measureTimerLateness(opts: TimerLatenessOptions): Promise<
         .where(and(eq(messages.template, 'step.reminder'), eq(messages.status, 'sent')));
       const counted = <T extends { id: string }>(rows: readonly T[]) => rows.filter((r) => !lateSteps.has(r.id));
       const lastFired = firedRows.reduce((m, r) => Math.max(m, r.at.getTime()), 0);
+      const steps = new Set(firedRows.map((r) => r.id));
 
       return {
         timers: opts.timers,
         windowMs: opts.windowMs,
-        fired: firedRows.length,
+        fired: steps.size,
+        doubled: firedRows.length - steps.size,
+        firedPerSecond: firedRows.length / (Math.max(1, lastFired - windowStart) / 1000),
         firedLateMs: summarize(counted(firedRows).map((r) => r.at.getTime() - r.due.getTime())),
         sent: sentRows.length,
         sentLateMs: summarize(

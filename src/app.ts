@@ -1,30 +1,39 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { ChannelAdapter } from './bots/adapter.js';
-import type { Channel } from './bots/channel.js';
-import { LogChannel } from './bots/log-channel.js';
-import { WebChannel } from './bots/web-channel.js';
-import { UnitCalendars } from './cases/calendars.js';
-import { CaseService } from './cases/case-service.js';
-import { SopRegistry } from './cases/sop-registry.js';
+import type { ChannelAdapter } from './bots/index.js';
+import { EmailChannel, LogChannel, WebChannel } from './bots/index.js';
+import { assignWaitingSteps, CaseService, SopRegistry, UnitCalendars } from './cases/index.js';
 import type { Config } from './config.js';
-import { type Database, openDatabase } from './db/client.js';
-import { ensureUnit } from './db/units.js';
-import { FLOWS, FlowRuntime } from './flows/index.js';
-import { ChannelWatch } from './jobs/channel-watch.js';
-import { startOutboxWorker } from './jobs/outbox-worker.js';
-import { JobQueues } from './jobs/queues.js';
-import { reconcile } from './jobs/reconciler.js';
-import { bullConnection, ensureRedis, type RedisHandle } from './jobs/redis.js';
-import { startRetentionWorker } from './jobs/retention-worker.js';
-import { startTimerWorker } from './jobs/timer-worker.js';
+import { type Database, ensureDefaultUnit, openDatabase } from './db/index.js';
+import { DocumentStore } from './files/index.js';
+import { FLOWS, FlowRuntime, SenderLimit } from './flows/index.js';
+import {
+  bullConnection,
+  ChannelWatch,
+  EmailFallback,
+  ensureRedis,
+  ensureRetentionSchedule,
+  JobQueues,
+  KeyspaceWatch,
+  Lease,
+  lineAlert,
+  type RedisHandle,
+  reconcile,
+  redisTarget,
+  SopWatch,
+  startOutboxWorker,
+  startRetentionWorker,
+  startTimerWorker,
+  warnIfNextYearUnconfirmed,
+} from './jobs/index.js';
+import { DroppedMessages, RateWindow } from './limits/index.js';
+import { AttachmentLinks } from './links/index.js';
 import type { Logger } from './log.js';
+import type { Channel } from './outbox/index.js';
 import { loadSecret, Signer } from './signing.js';
-import { loadSopFolder } from './sop/catalog.js';
-import { loadHolidays } from './sop/holidays.js';
-import { documentCatalog } from './web/document-catalog.js';
-import { DocumentStore } from './web/document-store.js';
-import { DownloadLinks, publicBaseUrl } from './web/download-links.js';
+import { loadHolidays, loadSopFolder } from './sop/index.js';
+import { loadSurveyQuestions, type SurveyQuestions } from './survey/index.js';
+import { DownloadLinks, documentCatalog, publicBaseUrl } from './web/index.js';
 
 export interface AppOptions {
   /** Channels to send through, besides the log and web channels that are always there. */
@@ -33,7 +42,7 @@ export interface AppOptions {
   readonly adapters?: readonly ChannelAdapter[];
   /** Start the adapters' receiving side whatever ROLE says (tests). */
   readonly receive?: boolean;
-  /** Redis key prefix; tests give each run its own. Default "siput". */
+  /** Redis key prefix; tests give each run its own. Default REDIS_PREFIX. */
   readonly queuePrefix?: string;
   /** An already opened database (tests); otherwise DATABASE_URL or PGlite under DATA_DIR. */
   readonly database?: Database;
@@ -50,12 +59,20 @@ export interface App {
   readonly log: Logger;
   readonly database: Database;
   readonly sops: SopRegistry;
+  /** Tells every process at once that an SOP version was activated. */
+  readonly sopWatch: SopWatch;
   /** Signs buttons, cookies and download links with the service's secret. */
   readonly signer: Signer;
   readonly documents: DocumentStore;
   readonly downloadLinks: DownloadLinks;
+  /** Signs the links officials open a case's files with. */
+  readonly attachmentLinks: AttachmentLinks;
   /** The conversations every channel hands its inbound messages to. */
   readonly flows: FlowRuntime;
+  /** Messages per sender the Telegram and WhatsApp receivers let through (CHAT_MESSAGES_PER_MINUTE). */
+  readonly senderLimit: SenderLimit;
+  /** Messages the sender limit dropped, per sender over the last day, for the console. */
+  readonly droppedMessages: DroppedMessages;
   readonly cases: CaseService;
   /** Each unit's working calendar; the console invalidates a unit's after changing its hours or zone. */
   readonly calendars: UnitCalendars;
@@ -66,6 +83,10 @@ export interface App {
   readonly prefix: string;
   readonly workers: readonly Worker[];
   readonly adapters: readonly ChannelAdapter[];
+  /** "This message by email instead", for a stakeholder their chat cannot reach; off without SMTP_URL. */
+  readonly emailFallback: EmailFallback;
+  /** The SKM survey's questions (SKM_FILE), as each unit words them. */
+  readonly survey: SurveyQuestions;
   /** Stops taking work, lets running jobs finish, then closes connections. */
   close(): Promise<void>;
 }
@@ -76,39 +97,49 @@ const RECONCILE_EVERY_MS = 5 * 60_000;
 export async function startApp(config: Config, log: Logger, opts: AppOptions = {}): Promise<App> {
   const sopFiles = loadSopFolder(config.SOPS_DIR);
   const holidays = loadHolidays(config.HOLIDAYS_FILE);
+  const survey = loadSurveyQuestions(config.SKM_FILE);
   const database =
     opts.database ??
     (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.DATA_DIR }));
   let redis: RedisHandle | undefined;
   try {
-    redis = await ensureRedis({ url: config.REDIS_URL, dataDir: config.DATA_DIR, log });
+    redis = await ensureRedis({ target: redisTarget(config), dataDir: config.DATA_DIR, log });
   } catch (err) {
     if (!opts.database) await database.close();
     throw err;
   }
-  const connection = bullConnection(redis.url);
+  const connection = bullConnection(redis.target);
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
-  const prefix = opts.queuePrefix ?? 'siput';
+  const prefix = opts.queuePrefix ?? config.REDIS_PREFIX;
 
-  const sops = new SopRegistry(database.db);
-  await sops.register(sopFiles);
-  await ensureUnit(database.db, {
-    id: config.DEFAULT_UNIT,
-    name: 'Bagian Organisasi dan Tata Laksana',
-    timeZone: config.TZ_DEFAULT,
+  const sops = new SopRegistry(database.db, { refreshMs: config.SOP_REFRESH_SECONDS * 1000 });
+  for (const file of await sops.register(sopFiles))
+    log.warn(
+      { sop: file.sopId, version: file.version },
+      'an SOP file in SOPS_DIR has a version an upload already took; the uploaded version stands',
+    );
+  const sopWatch = new SopWatch({ connection, subscriber: connection.duplicate(), prefix, sops, log });
+  await sopWatch.start();
+  await ensureDefaultUnit(database.db, config);
+  const calendars = new UnitCalendars(database.db, holidays, config.TZ_DEFAULT, {
+    refreshMs: config.CALENDAR_REFRESH_SECONDS * 1000,
   });
-  const calendars = new UnitCalendars(database.db, holidays, config.TZ_DEFAULT);
   const queues = new JobQueues({
     connection,
     prefix,
     ...(opts.retryDelayMs ? { retryDelayMs: opts.retryDelayMs } : {}),
   });
+  // Email reaches reporters no chat can; without SMTP_URL nothing is sent and the console says so.
+  const email = config.SMTP_URL ? new EmailChannel({ url: config.SMTP_URL, from: config.MAIL_FROM }) : null;
+  if (!email) log.info('email is off: SMTP_URL is not set, so no email is sent');
+  const emailFallback = new EmailFallback({ db: database.db, queues, log, enabled: email !== null });
   const cases = new CaseService({
     db: database.db,
     sops,
     calendars,
     afterCommit: queues,
     log,
+    email: email !== null,
     ...(opts.now ? { now: opts.now } : {}),
   });
 
@@ -116,26 +147,47 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
   const signer = new Signer(loadSecret(config.APP_SECRET, config.DATA_DIR));
   const documents = new DocumentStore({ db: database.db, dataDir: config.DATA_DIR });
   const downloadLinks = new DownloadLinks({ signer, baseUrl: publicBaseUrl(config) });
+  const attachmentLinks = new AttachmentLinks({
+    signer,
+    baseUrl: publicBaseUrl(config),
+    ttlHours: config.ATTACHMENT_LINK_HOURS,
+  });
   const flows = new FlowRuntime({
     db: database.db,
-    queues,
+    replies: queues,
     log,
     flows: FLOWS,
     cases,
     sops,
     signer,
     documents: documentCatalog(documents, downloadLinks),
+    attachmentLinks,
     complaintSop: config.COMPLAINT_SOP,
     defaultUnit: config.DEFAULT_UNIT,
     defaultZone: config.TZ_DEFAULT,
     publicUrl: publicBaseUrl(config),
+    survey,
     ...(opts.now ? { now: opts.now } : {}),
+  });
+  const droppedMessages = new DroppedMessages(connection, prefix);
+  const senderLimit = new SenderLimit({
+    db: database.db,
+    dropped: droppedMessages,
+    replies: queues,
+    log,
+    signer,
+    window: new RateWindow(connection, prefix, {
+      name: 'sender',
+      max: config.CHAT_MESSAGES_PER_MINUTE,
+      windowMs: 60_000,
+    }),
   });
 
   const channels = new Map<string, Channel>([
     ['log', new LogChannel(log)],
     ['web', new WebChannel(connection, prefix)],
   ]);
+  if (email) channels.set(email.name, email);
   for (const c of opts.channels ?? []) channels.set(c.name, c);
   const adapters = opts.adapters ?? [];
   for (const a of adapters) channels.set(a.channel.name, a.channel);
@@ -143,13 +195,64 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
   const workers: Worker[] = [];
   let timer: NodeJS.Timeout | undefined;
   let watch: ChannelWatch | undefined;
+  let keyspace: KeyspaceWatch | undefined;
+  let sweeps: Lease | undefined;
   if (opts.workers ?? (config.ROLE === 'all' || config.ROLE === 'worker')) {
-    const runReconcile = () =>
-      reconcile(database.db, queues, log).catch((err: Error) => log.warn({ err: err.message }, 'reconcile failed'));
-    await runReconcile();
-    // Redis may come back empty after an outage: put back what it lost.
-    connection.on('ready', () => void runReconcile());
-    timer = setInterval(runReconcile, RECONCILE_EVERY_MS);
+    // Redis holds nothing the database cannot rebuild: every timer and send comes back from the
+    // rows, and the job schedulers (the retention job) are put back when missing.
+    let restoring: Promise<void> | undefined;
+    const restore = (): Promise<void> => {
+      restoring ??= (async () => {
+        try {
+          await reconcile(database.db, queues, log);
+          // Each round also gives waiting steps to holders that came meanwhile without a console or
+          // chat action to announce them (a Plh/Plt that ran out, an official added with the CLI).
+          const assigned = await assignWaitingSteps(cases, database.db);
+          if (assigned > 0) log.info({ assigned }, 'waiting steps given to holders');
+          if (await ensureRetentionSchedule(connection, prefix)) log.info('retention job schedule restored');
+        } catch (err) {
+          log.warn({ err: (err as Error).message }, 'reconcile failed');
+        } finally {
+          restoring = undefined;
+        }
+      })();
+      return restoring;
+    };
+    // Sweeps run in one worker process of many: the holder of the sweeps lease reconciles at start
+    // and every few minutes, checks the holidays and watches the channels; another worker takes
+    // over within the lease's TTL when it dies.
+    watch = new ChannelWatch({ db: database.db, queues, connection, prefix, log, unitId: config.DEFAULT_UNIT });
+    // Admins hear, once a month, while next year's holidays are not confirmed by an SKB.
+    const checkHolidays = () =>
+      warnIfNextYearUnconfirmed({ db: database.db, queues, holidays, unitId: config.DEFAULT_UNIT, log }).catch(
+        (err: Error) => log.warn({ err: err.message }, 'holiday check failed'),
+      );
+    const sweeping = watch;
+    sweeps = new Lease({ redis: connection, key: `${prefix}:sweeps`, what: 'sweeps', log });
+    let firstSweep: Promise<unknown> | undefined;
+    await sweeps.start({
+      acquired: async () => {
+        firstSweep = Promise.all([restore(), checkHolidays()]);
+        sweeping.start();
+        await firstSweep;
+      },
+      lost: async () => sweeping.stop(),
+    });
+    // Taken at start-up: the first reconcile is done before the service counts as started.
+    await firstSweep;
+    const held = sweeps;
+    // Redis may come back empty after an outage, or be flushed under us: put back what it lost.
+    connection.on('ready', () => {
+      if (held.held) void restore();
+    });
+    // Each process watches: the marker is set back by the first to notice, which restores.
+    keyspace = new KeyspaceWatch({ connection, prefix, log, restore });
+    await keyspace.start();
+    timer = setInterval(() => {
+      if (!held.held) return;
+      void restore();
+      void checkHolidays();
+    }, RECONCILE_EVERY_MS);
     timer.unref();
     workers.push(startTimerWorker({ cases, connection, prefix, log }));
     // Personal data past RETENTION_MONTHS is anonymised once a day (UU PDP 27/2022).
@@ -161,10 +264,10 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
         log,
         months: config.RETENTION_MONTHS,
         dataDir: config.DATA_DIR,
+        unattachedHours: config.UNATTACHED_UPLOAD_HOURS,
       }),
     );
-    watch = new ChannelWatch({ db: database.db, queues, connection, prefix, log, unitId: config.DEFAULT_UNIT });
-    watch.start();
+    const onLinePaused = lineAlert({ db: database.db, queues, unitId: config.DEFAULT_UNIT, log });
     for (const channel of channels.values()) {
       workers.push(
         startOutboxWorker({
@@ -176,6 +279,9 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
           signer,
           defaultZone: config.TZ_DEFAULT,
           publicUrl: publicBaseUrl(config),
+          onUnreached: (messageId) => emailFallback.instead(messageId),
+          onLinePaused,
+          attachmentLinks,
         }),
       );
     }
@@ -187,27 +293,38 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
     log,
     database,
     sops,
+    sopWatch,
     cases,
     calendars,
     queues,
     signer,
     documents,
     downloadLinks,
+    attachmentLinks,
     flows,
+    senderLimit,
+    droppedMessages,
     channels,
     connection,
     prefix,
     workers,
     adapters,
+    emailFallback,
+    survey,
     async close() {
       clearInterval(timer);
+      await sweeps?.stop();
       watch?.stop();
+      keyspace?.stop();
       for (const a of started) await a.stop();
       // A worker closed while still starting can leave a command behind on the shared connection.
       await Promise.all(workers.map((w) => w.waitUntilReady().catch(() => {})));
       // Worker.close waits for the jobs in hand: none is left half-done.
       await Promise.all(workers.map((w) => w.close()));
       await queues.close();
+      await sopWatch.close();
+      await sweeps?.release();
+      email?.close();
       // QUIT lets commands already sent finish; disconnect() would reject them.
       await connection.quit().catch(() => connection.disconnect());
       if (!opts.database) await database.close();

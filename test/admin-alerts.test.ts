@@ -5,6 +5,7 @@ import type { App } from '../src/app.js';
 import type { Database } from '../src/db/client.js';
 import { addOfficial, linkChannel } from '../src/db/officials.js';
 import { channelStates, messages, officials, units } from '../src/db/schema.js';
+import { t } from '../src/i18n/catalog.js';
 import { ChannelWatch } from '../src/jobs/channel-watch.js';
 import { ALWAYS_WORKING } from '../src/sop/working-calendar.js';
 import { eventually, testApp, testConfig } from './support/app.js';
@@ -74,13 +75,19 @@ describe('the admins’ alerts', () => {
     expect(down).toHaveLength(1);
     expect(down[0]?.channel).toBe('log');
     expect(down[0]?.params).toMatchObject({ channel: 'telegram', error: '401 Unauthorized' });
+    // The alert must render: a template without text would fail at every send and dead-letter.
+    const params = down[0]?.params ?? {};
+    expect(t('id', 'channel.down', params)).toContain('kanal telegram terputus');
+    expect(t('en', 'channel.down', params)).toContain('401 Unauthorized');
 
     await database.db
       .update(channelStates)
       .set({ state: 'polling', lastError: null, updatedAt: new Date() })
       .where(eq(channelStates.channel, 'telegram'));
     await watch.check();
-    expect(await toAdmin('channel.up')).toHaveLength(1);
+    const up = await toAdmin('channel.up');
+    expect(up).toHaveLength(1);
+    expect(t('id', 'channel.up', up[0]?.params ?? {})).toContain('kanal telegram tersambung kembali');
   });
 
   it('wait out a short reconnect before calling a channel down', async () => {

@@ -5,7 +5,7 @@ import type { Database } from '../src/db/client.js';
 import { auditLog } from '../src/db/schema.js';
 import { buildWeb } from '../src/web/server.js';
 import { testApp, testConfig } from './support/app.js';
-import { PASSWORD, signIn } from './support/console.js';
+import { PASSWORD, postLogin, signIn } from './support/console.js';
 import { freshDatabase } from './support/postgres.js';
 
 let database: Database;
@@ -25,7 +25,16 @@ afterAll(async () => {
   await database?.close();
 });
 
-const PUBLIC = new Set(['/admin/login', '/admin/lang', '/admin/static/admin.css', '/admin/masuk/:token']);
+// The console's stylesheet and scripts hold nothing private (web-compression.test.ts fetches them without a session).
+const PUBLIC = new Set([
+  '/admin/login',
+  '/admin/lang',
+  '/admin/masuk/:token',
+  '/admin/static/admin.css',
+  '/admin/static/chart.umd.min.js',
+  '/admin/static/reports.js',
+  '/admin/static/skm.js',
+]);
 
 function adminRoutes() {
   return web.siputRoutes
@@ -63,11 +72,7 @@ describe('the console without a session', () => {
 describe('signing in', () => {
   it('lets a right password in with an HttpOnly, SameSite session cookie, and records it in the audit log', async () => {
     await signIn(app, web, 'admin1');
-    const login = await web.inject({
-      method: 'POST',
-      url: '/admin/login',
-      payload: { username: 'admin1', password: PASSWORD },
-    });
+    const login = await postLogin(web, { username: 'admin1', password: PASSWORD });
     const cookie = login.cookies.find((c) => c.name === 'siput_admin');
     expect(cookie?.httpOnly).toBe(true);
     expect(cookie?.sameSite).toBe('Strict');
@@ -79,30 +84,64 @@ describe('signing in', () => {
     await signIn(app, web, 'target');
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
-      const res = await web.inject({
-        method: 'POST',
-        url: '/admin/login',
-        payload: { username: 'target', password: `salah-${i}` },
-      });
+      const res = await postLogin(web, { username: 'target', password: `salah-${i}` });
       statuses.push(res.statusCode);
     }
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses[5]).toBe(429);
-    const right = await web.inject({
+    const right = await postLogin(web, { username: 'target', password: PASSWORD });
+    expect(right.statusCode).toBe(429);
+    expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
+    expect(right.body).toContain('Terlalu banyak percobaan gagal');
+  });
+
+  it('counts every spelling of a name against its one account', async () => {
+    await signIn(app, web, 'victim');
+    const spellings = ['victim ', ' victim', 'victim\t', 'VICTIM', ' Victim\t'];
+    for (const username of spellings) {
+      expect((await postLogin(web, { username, password: 'salah-sekali' })).statusCode, JSON.stringify(username)).toBe(
+        401,
+      );
+    }
+    for (const username of ['victim', ' victim ', 'victim\n']) {
+      const res = await postLogin(web, { username, password: PASSWORD });
+      expect(res.statusCode, JSON.stringify(username)).toBe(429);
+    }
+  });
+
+  it('lets a name without an account fail its free attempts, then makes it wait too', async () => {
+    for (let i = 0; i < 5; i++) {
+      expect((await postLogin(web, { username: ` nobody-${i % 2 ? 'X' : 'x'} `, password: 'a' })).statusCode).toBe(401);
+    }
+    expect((await postLogin(web, { username: 'NOBODY-X', password: 'a' })).statusCode).toBe(429);
+  });
+
+  it('refuses the form without its CSRF token, before looking at the password', async () => {
+    await signIn(app, web, 'csrf-target');
+    const bare = await web.inject({
       method: 'POST',
       url: '/admin/login',
-      payload: { username: 'target', password: PASSWORD },
+      payload: { username: 'csrf-target', password: PASSWORD },
     });
-    expect(right.statusCode).toBe(429);
+    expect(bare.statusCode).toBe(403);
+    expect(bare.body).toContain('kedaluwarsa');
+    expect(bare.cookies.some((c) => c.name === 'siput_admin')).toBe(false);
+    const form = await web.inject({ method: 'GET', url: '/admin/login' });
+    const token = form.cookies.find((c) => c.name === 'siput_login');
+    expect(token?.httpOnly).toBe(true);
+    expect(token?.sameSite).toBe('Strict');
+    const otherToken = await web.inject({
+      method: 'POST',
+      url: '/admin/login',
+      headers: { cookie: `siput_login=${token?.value}` },
+      payload: { username: 'csrf-target', password: PASSWORD, _csrf: 'not-the-form-token-at-all-000000' },
+    });
+    expect(otherToken.statusCode).toBe(403);
   });
 
   it('does not redirect outside the console after sign-in', async () => {
     await signIn(app, web, 'admin2');
-    const res = await web.inject({
-      method: 'POST',
-      url: '/admin/login',
-      payload: { username: 'admin2', password: PASSWORD, back: 'https://evil.example/' },
-    });
+    const res = await postLogin(web, { username: 'admin2', password: PASSWORD, back: 'https://evil.example/' });
     expect(res.headers.location).toBe('/admin');
   });
 });

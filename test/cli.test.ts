@@ -246,7 +246,9 @@ describe('case show', () => {
       .where(eq(stepInstances.caseId, caseId))
       .orderBy(asc(stepInstances.seq));
     const wita = (at: Date | null | undefined) =>
-      at ? `${DateTime.fromJSDate(at, { zone: 'Asia/Makassar' }).toFormat('yyyy-MM-dd HH:mm')} WITA` : '-';
+      at
+        ? `${DateTime.fromJSDate(at, { zone: 'Asia/Makassar' }).setLocale('en-US').toFormat('d LLL yyyy HH:mm')} WITA`
+        : '-';
     const times = (seq: number) => {
       const visit = visits[seq - 1];
       return [wita(visit?.enteredAt), wita(visit?.dueAt), wita(visit?.leftAt)];
@@ -265,7 +267,7 @@ describe('case show', () => {
     const audit = out.lines.slice(out.lines.indexOf('Audit') + 1).map(cells);
     expect(audit[0]).toEqual(['TIME', 'KIND', 'STEP', 'ACTOR', 'ACTION', 'TO', 'NOTE']);
     const rows = audit.slice(1);
-    for (const row of rows) expect(row[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d WITA$/);
+    for (const row of rows) expect(row[0]).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d WITA$/);
     const kinds = rows.map((r) => r.slice(1));
     expect(kinds.slice(0, 2)).toEqual([
       ['submitted', '-', 'system', '-', '-', '-'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { redisTarget } from '../src/jobs/redis.js';
 
 describe('loadConfig', () => {
   it('runs on defaults when nothing is set', () => {
@@ -35,6 +36,29 @@ describe('loadConfig', () => {
       WHATSAPP_ENABLED: true,
       DATABASE_URL: 'postgres://u@db:5432/siput',
     });
+  });
+
+  it('takes Redis Sentinel as host:port pairs, which then stand for REDIS_URL', () => {
+    const config = loadConfig({
+      REDIS_SENTINELS: ' 10.0.0.11:26379, sentinel-b.lan:26380 ',
+      REDIS_URL: 'redis://unused:6379',
+      REDIS_PASSWORD: 'rahasia',
+    });
+    expect(redisTarget(config)).toEqual({
+      sentinel: {
+        sentinels: [
+          { host: '10.0.0.11', port: 26379 },
+          { host: 'sentinel-b.lan', port: 26380 },
+        ],
+        name: 'mymaster',
+        password: 'rahasia',
+      },
+    });
+    expect(redisTarget(loadConfig({ REDIS_URL: 'redis://r:6379' }))).toEqual({ url: 'redis://r:6379' });
+    expect(redisTarget(loadConfig({}))).toBeUndefined();
+    expect(() => loadConfig({ REDIS_SENTINELS: '10.0.0.11' })).toThrow(
+      'Setting REDIS_SENTINELS is invalid: host:port of each sentinel, comma-separated',
+    );
   });
 
   it('treats an empty setting as unset, defaults included', () => {

@@ -11,6 +11,9 @@ import { testApp, testConfig } from './support/app.js';
 import { signIn } from './support/console.js';
 import { freshDatabase } from './support/postgres.js';
 
+const BA = 'BA konfirmasi penyelesaian';
+const LP = 'draf Laporan penyelesaian';
+
 const wib = (local: string) => DateTime.fromISO(local, { zone: 'Asia/Jakarta' }).toJSDate();
 
 let database: Database;
@@ -53,9 +56,10 @@ beforeAll(async () => {
   clock = wib('2026-08-07T08:00');
   await app.cases.dispatch(caseId, { type: 'timer', instanceId: instance, rung: 1 });
   await app.cases.dispatch(caseId, { type: 'timer', instanceId: instance, rung: 2 });
-  await database.db
-    .insert(attachments)
-    .values({ id: 'ba-1', caseId, name: 'ba-konfirmasi.pdf', mime: 'application/pdf', size: 4, sha256: 'x' });
+  await database.db.insert(attachments).values([
+    { id: 'ba-1', caseId, name: 'ba-konfirmasi.pdf', mime: 'application/pdf', size: 4, sha256: 'x', kelengkapan: BA },
+    { id: 'lp-1', caseId, name: 'laporan.docx', mime: 'application/pdf', size: 4, sha256: 'x', kelengkapan: LP },
+  ]);
   clock = wib('2026-08-10T10:00');
   const [staf] = await database.db.select().from(cases).where(eq(cases.id, caseId));
   expect(staf?.openInstanceId).toBe(instance);
@@ -65,7 +69,10 @@ beforeAll(async () => {
     action: 'selesai-dengan-penjelasan',
     actorId: (await officialId('2')) ?? '',
     note: 'Sudah dikonfirmasi lewat telepon.',
-    attachments: [{ id: 'ba-1', name: 'ba-konfirmasi.pdf' }],
+    attachments: [
+      { id: 'ba-1', name: 'ba-konfirmasi.pdf', kelengkapan: BA },
+      { id: 'lp-1', name: 'laporan.docx', kelengkapan: LP },
+    ],
   });
   ({ cookie } = await signIn(app, web, 'pemantau'));
 });
@@ -89,14 +96,20 @@ describe('the case page', () => {
     const step4 = rows.find((r) => r.includes('<strong>4</strong>')) ?? '';
     expect(step4).toContain('row-late');
     expect(step4).toContain('Pak Staf');
-    expect(step4).toContain('03/08/2026 08.00');
-    expect(step4).toContain('06/08/2026 08.00');
-    expect(step4).toContain('10/08/2026 10.00');
+    expect(step4).toContain('3 Agu 2026 08.00 WIB');
+    expect(step4).toContain('6 Agu 2026 08.00 WIB');
+    expect(step4).toContain('10 Agu 2026 10.00 WIB');
     expect(step4).toContain('42 j');
     expect(step4).toContain('Terlambat');
     expect(step4).toContain('Selesai dengan penjelasan');
     expect(step4).toContain('Sudah dikonfirmasi lewat telepon.');
-    expect(step4).toContain(`/admin/cases/${ticket}/files/ba-1`);
+    // Each file under the kelengkapan it is.
+    expect(step4).toContain(
+      `<span class="kelengkapan">BA konfirmasi penyelesaian</span>: <a href="/admin/cases/${ticket}/files/ba-1">ba-konfirmasi.pdf</a>`,
+    );
+    expect(step4).toContain(
+      `<span class="kelengkapan">draf Laporan penyelesaian</span>: <a href="/admin/cases/${ticket}/files/lp-1">laporan.docx</a>`,
+    );
     const step5a = rows.find((r) => r.includes('<strong>5a</strong>')) ?? '';
     expect(step5a).toContain('Bu Kasubag');
     expect(step5a).toContain('masih berjalan');

@@ -1,12 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
-import type { Channel, OutgoingMessage } from '../src/bots/channel.js';
-import { ChannelRefusedError } from '../src/bots/errors.js';
 import type { Database } from '../src/db/client.js';
+import { addOfficial } from '../src/db/officials.js';
 import { insertChatMessage } from '../src/db/outbox.js';
 import { auditLog, channelStates, messages } from '../src/db/schema.js';
+import type { Channel, OutgoingMessage } from '../src/outbox/channel.js';
+import { ChannelRefusedError } from '../src/outbox/errors.js';
 import { buildWeb } from '../src/web/server.js';
 import { eventually, testApp, testConfig } from './support/app.js';
 import { signIn } from './support/console.js';
@@ -106,6 +108,49 @@ describe('a dead-lettered message', () => {
     });
     expect(res.statusCode).toBe(403);
     expect(await statusOf(id)).toBe('dead');
+  });
+});
+
+describe('the dead-letter list in people’s words', () => {
+  it('names the official and shows the message as they read it, not "official" and "step.assigned"', async () => {
+    const officialId = await addOfficial(database.db, {
+      nip: '197001012000031001',
+      name: 'Siti Rahma, S.Sos.',
+      roleId: 'kasubag-tl',
+      unitId: 'ortala',
+    });
+    await database.db.insert(messages).values({
+      id: randomUUID(),
+      recipientKind: 'official',
+      recipientId: officialId,
+      channel: 'uji',
+      address: 'chat-siti',
+      template: 'step.assigned',
+      params: {
+        ticket: 'SMS-2026-000042',
+        step: '5a',
+        kegiatan: 'Mengesahkan laporan',
+        kelengkapan: '-',
+        due: '2026-12-02T07:05:00Z',
+      },
+      status: 'dead',
+      attempts: 8,
+      lastError: '403: Forbidden',
+    });
+    const page = await web.inject({ method: 'GET', url: '/admin/health', headers: { cookie: session.cookie } });
+    const dead = page.body.slice(page.body.indexOf('id="dead"'), page.body.indexOf('id="undeliverable"'));
+    expect(dead).toContain('Siti Rahma, S.Sos. (pejabat)');
+    expect(dead).toContain('Tugas baru — tiket SMS-2026-000042 Diminta: Mengesahkan laporan Batas waktu:');
+    expect(dead).toContain('2 Des 2026 14.05 WIB');
+    expect(dead).not.toContain('step.assigned');
+    expect(dead).not.toMatch(/<td>official<\/td>/);
+  });
+
+  it('does not list the test-only log channel among the channels', async () => {
+    const page = await web.inject({ method: 'GET', url: '/admin/health', headers: { cookie: session.cookie } });
+    const channels = page.body.slice(page.body.indexOf('id="channels"'), page.body.indexOf('id="queues"'));
+    expect(channels).toContain('Chat web');
+    expect(channels).not.toMatch(/<td>log<\/td>/);
   });
 });
 

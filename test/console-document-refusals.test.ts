@@ -35,10 +35,10 @@ afterAll(async () => {
 const DETAILS = { number: 'SOP-X-001', title: 'Uji', revision: '0', synopsis: 'Uji penolakan berkas.' };
 
 function upload(name: string, bytes: Buffer, type = 'application/pdf', number = DETAILS.number) {
-  const form = multipartForm({ ...DETAILS, number }, { name, bytes, type });
+  const form = multipartForm({ _csrf: session.csrf, ...DETAILS, number }, { name, bytes, type });
   return web.inject({
     method: 'POST',
-    url: `/admin/documents?_csrf=${encodeURIComponent(session.csrf)}`,
+    url: '/admin/documents',
     headers: { ...form.headers, cookie: session.cookie },
     payload: form.payload,
   });

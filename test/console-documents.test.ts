@@ -41,10 +41,10 @@ const DETAILS = {
 };
 
 function upload(fields: Record<string, string>, file?: { name: string; bytes: Buffer; type?: string }) {
-  const form = multipartForm(fields, file);
+  const form = multipartForm({ _csrf: session.csrf, ...fields }, file);
   return web.inject({
     method: 'POST',
-    url: `/admin/documents?_csrf=${encodeURIComponent(session.csrf)}`,
+    url: '/admin/documents',
     headers: { ...form.headers, cookie: session.cookie },
     payload: form.payload,
   });
@@ -116,15 +116,31 @@ describe('uploading a document through the console', () => {
     expect(none.body).toContain('Pilih berkas');
   });
 
-  it('is refused without the CSRF token in the action URL', async () => {
-    const form = multipartForm(DETAILS, { name: 'c.pdf', bytes: PDF });
-    const res = await web.inject({
-      method: 'POST',
-      url: '/admin/documents',
-      headers: { ...form.headers, cookie: session.cookie },
-      payload: form.payload,
-    });
-    expect(res.statusCode).toBe(403);
+  it('is refused without the CSRF token as the form’s first field, and with it in the URL only', async () => {
+    const before = (await app.documents.listAll()).length;
+    for (const [url, fields] of [
+      ['/admin/documents', DETAILS],
+      [`/admin/documents?_csrf=${encodeURIComponent(session.csrf)}`, DETAILS],
+      ['/admin/documents', { _csrf: 'forged', ...DETAILS }],
+    ] as const) {
+      const form = multipartForm({ ...fields, number: 'SOP-ORTALA-CSRF' }, { name: 'c.pdf', bytes: PDF });
+      const res = await web.inject({
+        method: 'POST',
+        url,
+        headers: { ...form.headers, cookie: session.cookie },
+        payload: form.payload,
+      });
+      expect(res.statusCode, url).toBe(403);
+    }
+    expect((await app.documents.listAll()).length).toBe(before);
+  });
+
+  it('puts the CSRF token in the upload form, not in its action URL', async () => {
+    const res = await web.inject({ method: 'GET', url: '/admin/documents/new', headers: { cookie: session.cookie } });
+    expect(res.body).toContain('action="/admin/documents"');
+    expect(res.body).not.toContain('?_csrf=');
+    const form = res.body.slice(res.body.indexOf('enctype="multipart/form-data"'));
+    expect(form.indexOf('name="_csrf"')).toBeLessThan(form.indexOf('type="file"'));
   });
 
   it('lets the admin open the file before publishing it', async () => {

@@ -81,9 +81,10 @@ describe('exporting the tracking table', () => {
     expect(res.headers['content-disposition']).toMatch(/attachment; filename="pelacakan-\d{4}-\d{2}-\d{2}\.csv"/);
     expect(res.body.startsWith('\uFEFF')).toBe(true);
     const rows = parseCsv(res.body.slice(1));
-    expect(rows[0]?.slice(0, 8)).toEqual([
+    expect(rows[0]?.slice(0, 9)).toEqual([
       'No. Urut',
-      'No. Tiket/Dokumen',
+      'No. Tiket',
+      'No. Dokumen',
       'Revisi',
       'Tgl. Revisi',
       'Uraian',
@@ -93,12 +94,12 @@ describe('exporting the tracking table', () => {
     ]);
     expect(rows).toHaveLength(COUNT + 1);
     expect(rows[1]?.[1]).toBe('SMS-2026-000001');
-    expect(rows[1]?.[4]).toBe(`'=HYPERLINK("http://jahat.example","klik")`);
-    expect(rows[2]?.[4]).toBe('Koma, "kutip" dan baris baru');
+    expect(rows[1]?.[5]).toBe(`'=HYPERLINK("http://jahat.example","klik")`);
+    expect(rows[2]?.[5]).toBe('Koma, "kutip" dan baris baru');
     expect(rows.at(-1)?.[0]).toBe(String(COUNT));
     expect(new Set(rows.slice(1).map((r) => r[1])).size).toBe(COUNT);
-    expect(rows[1]?.[6]).toBe('Selesai (selesai)');
-    expect(rows[2]?.[6]).toBe('Sedang diverifikasi dan dianalisis petugas');
+    expect(rows[1]?.[7]).toBe('Selesai (selesai)');
+    expect(rows[2]?.[7]).toBe('Sedang diverifikasi dan dianalisis petugas');
   });
 
   it('applies the filters to the export', async () => {
@@ -108,7 +109,7 @@ describe('exporting the tracking table', () => {
       headers: { cookie },
     });
     const rows = parseCsv(res.body.slice(1));
-    expect(rows.map((r) => r[1])).toEqual(['No. Tiket/Dokumen', 'SMS-2026-000002']);
+    expect(rows.map((r) => r[1])).toEqual(['No. Tiket', 'SMS-2026-000002']);
   });
 
   it('streams the same rows as an XLSX workbook', async () => {
@@ -119,8 +120,38 @@ describe('exporting the tracking table', () => {
     await book.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     const sheet = book.getWorksheet('Pelacakan');
     expect(sheet?.rowCount).toBe(COUNT + 1);
-    expect(sheet?.getRow(1).getCell(2).value).toBe('No. Tiket/Dokumen');
+    expect(sheet?.getRow(1).getCell(2).value).toBe('No. Tiket');
     expect(sheet?.getRow(2).getCell(1).value).toBe(1);
     expect(sheet?.getRow(2).getCell(2).value).toBe(`SMS-2026-${String(COUNT).padStart(6, '0')}`);
+    // The same columns as the CSV, each cell under its own header: the description gets the wide
+    // column and the document number column holds no revision count.
+    const csv = parseCsv(
+      (
+        await web.inject({ method: 'GET', url: '/admin/tracking/export.csv?category=x', headers: { cookie } })
+      ).body.slice(1),
+    );
+    const headers = ((sheet?.getRow(1).values ?? []) as unknown[]).slice(1);
+    expect(headers).toEqual(csv[0]);
+    const uraian = headers.indexOf('Uraian') + 1;
+    expect(sheet?.getColumn(uraian).width).toBe(60);
+    expect(sheet?.getColumn(headers.indexOf('No. Dokumen') + 1).width).toBeLessThan(60);
+    expect(String(sheet?.getRow(2).getCell(headers.indexOf('No. Dokumen') + 1).value ?? '')).toBe(
+      csv.find((r) => r[1] === sheet?.getRow(2).getCell(2).value)?.[2],
+    );
+  });
+
+  it('shows on the page the columns of the export, in the same order', async () => {
+    const page = await web.inject({ method: 'GET', url: '/admin/tracking', headers: { cookie } });
+    const csv = parseCsv(
+      (await web.inject({ method: 'GET', url: '/admin/tracking/export.csv', headers: { cookie } })).body.slice(1),
+    );
+    const thead = /<thead>([\s\S]*?)<\/thead>/.exec(page.body)?.[1] ?? '';
+    const onPage = [...thead.matchAll(/<th[^>]*>(?:<a[^>]*>)?([^<▲▼]+)/g)].map((m) => m[1]?.trim());
+    expect(onPage.length).toBeGreaterThan(8);
+    const exported = csv[0] ?? [];
+    expect(onPage.every((h) => exported.includes(h ?? ''))).toBe(true);
+    expect(onPage).toEqual(exported.filter((h) => onPage.includes(h)));
+    const firstRow = /<tbody>\s*<tr[^>]*>([\s\S]*?)<\/tr>/.exec(page.body)?.[1] ?? '';
+    expect([...firstRow.matchAll(/<td[ >]/g)]).toHaveLength(onPage.length);
   });
 });

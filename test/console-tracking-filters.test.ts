@@ -71,7 +71,7 @@ afterAll(async () => {
 async function table(query: string): Promise<{ tickets: string[]; body: string; total: number }> {
   const res = await web.inject({ method: 'GET', url: `/admin/tracking${query}`, headers: { cookie } });
   expect(res.statusCode, query).toBe(200);
-  const tickets = [...res.body.matchAll(/<td><a href="\/admin\/cases\/([^"]+)">/g)].map((m) => m[1] as string);
+  const tickets = [...res.body.matchAll(/<td[^>]*><a href="\/admin\/cases\/([^"]+)">/g)].map((m) => m[1] as string);
   const total = Number(/<strong>([\d.,]+) tiket<\/strong>/.exec(res.body)?.[1]?.replace(/[.,]/g, ''));
   return { tickets, body: res.body, total };
 }

@@ -53,8 +53,9 @@ describe('the tracking table', () => {
     expect(first).not.toContain('Terlambat');
 
     const staf = chatOf('staf-pelaksana');
-    expect(await act(staf, ticket, 'Selesai dengan penjelasan')).toContain('Kirim lampiran');
+    expect(await act(staf, ticket, 'Selesai dengan penjelasan')).toContain('kirim berkas BA konfirmasi penyelesaian');
     await staf.sendFile('ba-konfirmasi.pdf');
+    await staf.sendFile('laporan.docx');
 
     const second = await tableRowOf(ticket);
     expect(second).toContain('Laporan penyelesaian menunggu pengesahan');
@@ -66,12 +67,13 @@ describe('the tracking table', () => {
     const staf = chatOf('staf-pelaksana');
     await act(staf, ticket, 'Selesai dengan penjelasan');
     await staf.sendFile('ba.pdf');
+    await staf.sendFile('laporan.docx');
     await act(chatOf('kasubag-tl'), ticket, 'Kembalikan');
     await chatOf('kasubag-tl').send('BA belum ditandatangani.');
     const row = await tableRowOf(ticket);
-    const cells = [...row.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((m) => m[1]?.trim());
-    expect(cells[2]).toBe('1');
-    expect(cells[3]).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+    const cells = [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1]?.trim());
+    expect(cells[3]).toBe('1');
+    expect(cells[4]).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4}$/);
     expect(row).toContain('Sedang diverifikasi dan dianalisis petugas');
   });
 

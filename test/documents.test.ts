@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
 import type { Database } from '../src/db/client.js';
 import { downloads, stakeholders } from '../src/db/schema.js';
-import type { DocumentRow, DocumentStore } from '../src/web/document-store.js';
+import type { DocumentRow, DocumentStore } from '../src/files/document-store.js';
+import { DocumentInvalidError, FileRejectedError } from '../src/files/errors.js';
 import { contentDisposition } from '../src/web/download-links.js';
-import { DocumentInvalidError, FileRejectedError } from '../src/web/errors.js';
 import { buildWeb } from '../src/web/server.js';
 import { testApp, testConfig } from './support/app.js';
 import { PDF, PNG } from './support/files.js';
@@ -118,8 +118,8 @@ describe('a download link', () => {
     return `${u.pathname}${u.search}`;
   };
 
-  it('streams the file as an attachment under its name', async () => {
-    const doc = await sop({ fileName: 'SOP Pengaduan (rev 0).pdf' });
+  it('streams the file as an attachment named after the document, not the file uploaded', async () => {
+    const doc = await sop({ number: 'SOP/ORTALA/009', fileName: 'scan0001.PDF' });
     await store.publish(doc.id);
     const url = app.downloadLinks.url(doc.id);
     expect(url).toMatch(new RegExp(`^http://localhost:${config.PORT}/unduh/${doc.id}\\?e=\\d+&s=[\\w-]{22}$`));
@@ -127,7 +127,7 @@ describe('a download link', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     expect(res.headers['content-disposition']).toBe(
-      `attachment; filename="SOP Pengaduan (rev 0).pdf"; filename*=UTF-8''SOP%20Pengaduan%20(rev%200).pdf`,
+      `attachment; filename="SOP-ORTALA-009 Penanganan Pengaduan Masyarakat rev 0.pdf"; filename*=UTF-8''SOP-ORTALA-009%20Penanganan%20Pengaduan%20Masyarakat%20rev%200.pdf`,
     );
     expect(res.rawPayload).toEqual(PDF);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaseState } from '../src/sop/case-state.js';
 import type { Directory } from '../src/sop/directory.js';
 import { apply, type EngineContext } from '../src/sop/engine.js';
-import { type CaseErrorCode, CaseRejectedError } from '../src/sop/errors.js';
+import { type CaseErrorCode, CaseRejectedError, SopVersionMismatchError } from '../src/sop/errors.js';
 import type { ActEvent, CaseEvent } from '../src/sop/events.js';
 import {
   at,
@@ -21,6 +21,8 @@ import {
 } from './support/engine-harness.js';
 
 const sms = shippedSop('siput-sms');
+/** The kelengkapan siput-sms step 4 asks for on its revision branch (perlu-revisi). */
+const ND = 'draf Nota Dinas Rekomendasi Tahapan Tindak Lanjut';
 
 /** A fresh SIPUT SMS case at step 4, assigned to staf-pelaksana-1, submitted at T0. */
 function openCase(directory: Directory = directoryFor(sms)): { state: CaseState; ctx: EngineContext } {
@@ -96,7 +98,7 @@ describe('an action the engine refuses', () => {
   it('is refused as stale when pressed on a button of a step the case has left', () => {
     const { state: atStep4, ctx } = openCase();
     const oldButton = act(atStep4, 'perlu-revisi', 'staf-pelaksana-1', {
-      attachments: [{ id: 'nd', name: 'nd.docx' }],
+      attachments: [{ id: 'nd', name: 'nd.docx', kelengkapan: ND }],
     });
     const { state: at5b } = apply(atStep4, oldButton, at(T0, HOUR), ctx);
     expect(at5b.openStep?.stepId).toBe('5b');
@@ -158,7 +160,7 @@ describe('a delegate (Plh)', () => {
     expect(state.openStep?.assigneeId).toBe('staf-pelaksana-1');
     const { state: next, effects } = apply(
       state,
-      act(state, 'perlu-revisi', 'plh-staf', { attachments: [{ id: 'nd', name: 'nd.docx' }] }),
+      act(state, 'perlu-revisi', 'plh-staf', { attachments: [{ id: 'nd', name: 'nd.docx', kelengkapan: ND }] }),
       at(T0, HOUR),
       ctx,
     );
@@ -170,7 +172,7 @@ describe('a delegate (Plh)', () => {
     const { state, ctx } = openCase(withDelegation(at(T0, 5 * MINUTE), at(T0, 30 * MINUTE)));
     expectRefused(
       state,
-      act(state, 'perlu-revisi', 'plh-staf', { attachments: [{ id: 'nd', name: 'nd.docx' }] }),
+      act(state, 'perlu-revisi', 'plh-staf', { attachments: [{ id: 'nd', name: 'nd.docx', kelengkapan: ND }] }),
       at(T0, HOUR),
       ctx,
       'not_assignee',
@@ -223,36 +225,54 @@ describe('step timers', () => {
     };
   }
 
-  it('sets the first rung at the step’s deadline when the case enters it', () => {
+  it('sets a heads-up at 80% of the waktu when the case enters a step longer than an hour', () => {
     const { state, effects } = apply(null, submitEvent(sms), T0, contextFor(sms));
     const due = at(T0, 3 * DAY); // step 4: 3 hari kerja, on a calendar that never stops
     expect(state.openStep?.dueAt).toEqual(due);
     expect(effects.filter((e) => e.type === 'timer')).toEqual([
-      { type: 'timer', instanceId: state.openStep?.instanceId, rung: 0, at: due },
+      { type: 'timer', instanceId: state.openStep?.instanceId, rung: 0, at: at(T0, 0.8 * 3 * DAY) },
     ]);
   });
 
-  it('reminds the owner at the deadline and schedules the next rung', () => {
+  it('reminds the owner before the deadline, again at it, then escalates once overrun by half the waktu', () => {
     const { state, ctx } = openCase();
     const open = state.openStep;
     if (!open) throw new Error('no open step');
+    const early = apply(state, { type: 'timer', instanceId: open.instanceId, rung: 0 }, at(T0, 0.8 * 3 * DAY), ctx);
+    const [heads, ...none] = notifications(early.effects);
+    expect(none).toEqual([]);
+    expect(heads?.to).toEqual({ kind: 'official', id: 'staf-pelaksana-1' });
+    expect(heads?.template).toBe('step.due_soon');
+    expect(heads?.params).toMatchObject({
+      left_ms: String(Math.round(0.2 * 3 * DAY)),
+      waktu: '3 hari kerja',
+      waktu_default: '1',
+    });
+    expect(early.effects.filter((e) => e.type === 'timer')).toEqual([
+      { type: 'timer', instanceId: open.instanceId, rung: 1, at: open.dueAt },
+    ]);
+
     const { state: next, effects } = apply(
-      state,
-      { type: 'timer', instanceId: open.instanceId, rung: 0 },
+      early.state,
+      { type: 'timer', instanceId: open.instanceId, rung: 1 },
       open.dueAt,
       ctx,
     );
-
     const [reminder, ...others] = notifications(effects);
     expect(others).toEqual([]);
     expect(reminder?.to).toEqual({ kind: 'official', id: 'staf-pelaksana-1' });
     expect(reminder?.template).toBe('step.reminder');
-    expect(reminder?.choices.map((c) => c.action)).toEqual(['selesai-dengan-penjelasan', 'perlu-revisi']);
+    // The step's actions, and asking the reporter for what is missing (the case has a stakeholder).
+    expect(reminder?.choices.map((c) => c.action)).toEqual([
+      'selesai-dengan-penjelasan',
+      'perlu-revisi',
+      'pelapor:minta',
+    ]);
     expect(auditEntries(effects, 'reminded')).toHaveLength(1);
     expect(effects.filter((e) => e.type === 'timer')).toEqual([
-      { type: 'timer', instanceId: open.instanceId, rung: 1, at: at(open.dueAt, 2 * HOUR) },
+      { type: 'timer', instanceId: open.instanceId, rung: 2, at: at(open.dueAt, 1.5 * DAY) },
     ]);
-    expect(next.openStep?.nextRung).toBe(1);
+    expect(next.openStep?.nextRung).toBe(2);
   });
 
   it('does nothing when the same rung fires again', () => {
@@ -270,7 +290,9 @@ describe('step timers', () => {
     const oldInstance = atStep4.openStep?.instanceId ?? '';
     const { state: at5b } = apply(
       atStep4,
-      act(atStep4, 'perlu-revisi', 'staf-pelaksana-1', { attachments: [{ id: 'nd', name: 'nd.docx' }] }),
+      act(atStep4, 'perlu-revisi', 'staf-pelaksana-1', {
+        attachments: [{ id: 'nd', name: 'nd.docx', kelengkapan: ND }],
+      }),
       at(T0, HOUR),
       ctx,
     );
@@ -368,7 +390,7 @@ describe('reassigning a step', () => {
     ]);
     expect(auditEntries(effects, 'reassigned')[0]).toMatchObject({ actor: 'admin-ani', target: 'staf-pelaksana-2' });
 
-    const attachments = [{ id: 'nd', name: 'nd.docx' }];
+    const attachments = [{ id: 'nd', name: 'nd.docx', kelengkapan: ND }];
     expectRefused(
       next,
       act(next, 'perlu-revisi', 'staf-pelaksana-1', { attachments }),
@@ -398,20 +420,23 @@ describe('the SOP version a case is pinned to', () => {
   it('must be the one the engine is given: another version is refused outright', () => {
     const { state, ctx } = openCase();
     const before = structuredClone(state);
-    const newer = { ...ctx, sop: { ...sms, version: 2 } };
+    const newer = { ...ctx, sop: { ...sms, version: sms.version + 1 } };
     expect(() =>
       apply(
         state,
-        act(state, 'perlu-revisi', 'staf-pelaksana-1', { attachments: [{ id: 'nd', name: 'nd' }] }),
+        act(state, 'perlu-revisi', 'staf-pelaksana-1', { attachments: [{ id: 'nd', name: 'nd', kelengkapan: ND }] }),
         at(T0, HOUR),
         newer,
       ),
-    ).toThrow(/runs siput-sms@1, not siput-sms@2/);
+    ).toThrow(`runs siput-sms@${sms.version}, not siput-sms@${sms.version + 1}`);
     expect(() =>
       apply(state, { type: 'timer', instanceId: state.openStep?.instanceId ?? '', rung: 0 }, at(T0, HOUR), newer),
-    ).toThrow(/siput-sms@1/);
+    ).toThrow(SopVersionMismatchError);
+    expect(() =>
+      apply(state, { type: 'timer', instanceId: state.openStep?.instanceId ?? '', rung: 0 }, at(T0, HOUR), newer),
+    ).toThrow(`siput-sms@${sms.version}`);
     expect(state).toEqual(before);
-    expect(state.sopVersion).toBe(1);
+    expect(state.sopVersion).toBe(sms.version);
   });
 });
 
@@ -456,7 +481,7 @@ describe('the official a Plh stood in for', () => {
     expect(state.openStep?.assigneeId).toBe('plh');
     const { state: next } = apply(
       state,
-      act(state, 'perlu-revisi', 'staf-pelaksana-1', { attachments: [{ id: 'nd', name: 'nd.docx' }] }),
+      act(state, 'perlu-revisi', 'staf-pelaksana-1', { attachments: [{ id: 'nd', name: 'nd.docx', kelengkapan: ND }] }),
       at(T0, HOUR),
       ctx,
     );
@@ -484,5 +509,127 @@ describe('an escalation whose direct superior is inactive', () => {
       }
     }
     expect(escalations[0]).toBe('kasubag-tl-2');
+  });
+});
+
+describe('an action that names several kelengkapan', () => {
+  const BA = 'BA konfirmasi penyelesaian';
+  const LP = 'draf Laporan penyelesaian';
+
+  it('is refused with one of its two files, naming the one missing, and taken with both', () => {
+    const { state, ctx } = openCase();
+    const one = act(state, 'selesai-dengan-penjelasan', 'staf-pelaksana-1', {
+      attachments: [{ id: 'ba', name: 'ba.pdf', kelengkapan: BA }],
+    });
+    const error = expectRefused(state, one, at(T0, HOUR), ctx, 'attachment_required');
+    expect(error.params.requires).toBe(LP);
+    // A file not named for a kelengkapan counts for none of them.
+    const untagged = act(state, 'selesai-dengan-penjelasan', 'staf-pelaksana-1', {
+      attachments: [
+        { id: 'ba', name: 'ba.pdf' },
+        { id: 'lp', name: 'lp.docx' },
+      ],
+    });
+    expect(expectRefused(state, untagged, at(T0, HOUR), ctx, 'attachment_required').params.requires).toBe(
+      `${BA}, ${LP}`,
+    );
+
+    const both = act(state, 'selesai-dengan-penjelasan', 'staf-pelaksana-1', {
+      attachments: [
+        { id: 'ba', name: 'ba.pdf', kelengkapan: BA },
+        { id: 'lp', name: 'lp.docx', kelengkapan: LP },
+      ],
+    });
+    const { state: next, effects } = apply(state, both, at(T0, HOUR), ctx);
+    expect(next.openStep?.stepId).toBe('5a');
+    expect(auditEntries(effects, 'acted')[0]?.attachments.map((a) => a.kelengkapan)).toEqual([BA, LP]);
+  });
+
+  it('refuses an absence the SOP does not allow, and takes one it allows when it carries a note', () => {
+    const juklak = shippedSop('pedoman-juklak');
+    const { state, sop } = walk(juklak, [
+      'beri-arahan',
+      'tugaskan-kasubbag',
+      'sampaikan',
+      'laporkan-ke-karo',
+      'tugaskan-kabag',
+      'tugaskan-kasubbag',
+      'sampaikan',
+      'paraf',
+      'tandatangani',
+      'rapat-selesai',
+      'sampaikan',
+      'kirim-ke-pemrakarsa',
+      'konfirmasi',
+    ]);
+    expect(state.openStep?.stepId).toBe('14');
+    const ctx = contextFor(sop);
+    const by = state.openStep?.assigneeId ?? '';
+    const files = [
+      { id: 'kp', name: 'konsep.docx', kelengkapan: 'Konsep pedoman/petunjuk pelaksanaan' },
+      { id: 'nd', name: 'nd.docx', kelengkapan: 'konsep nota dinas pengantar' },
+    ];
+    const permenko = 'konsep PerMenko (jika diperlukan)';
+    expectRefused(
+      state,
+      act(state, 'sampaikan-ke-karo', by, {
+        attachments: files.slice(1),
+        absent: [{ kelengkapan: files[0]?.kelengkapan ?? '', note: 'Belum ada' }],
+      }),
+      at(T0, DAY),
+      ctx,
+      'absence_not_allowed',
+    );
+    expectRefused(
+      state,
+      act(state, 'sampaikan-ke-karo', by, { attachments: files, absent: [{ kelengkapan: permenko, note: '  ' }] }),
+      at(T0, DAY),
+      ctx,
+      'attachment_required',
+    );
+    const { state: next, effects } = apply(
+      state,
+      act(state, 'sampaikan-ke-karo', by, {
+        attachments: files,
+        absent: [{ kelengkapan: permenko, note: 'Tidak memerlukan PerMenko.' }],
+      }),
+      at(T0, DAY),
+      ctx,
+    );
+    expect(next.openStep?.stepId).toBe('15');
+    expect(auditEntries(effects, 'acted')[0]?.absent).toEqual([
+      { kelengkapan: permenko, note: 'Tidak memerlukan PerMenko.' },
+    ]);
+  });
+});
+
+describe('a step entering when nobody holds its role', () => {
+  it('alerts the admins, then is given once to the first holder who appears', () => {
+    const full = directoryFor(sms);
+    const withoutStaf: Directory = { ...full, officials: full.officials.filter((o) => o.roleId !== 'staf-pelaksana') };
+    const { state, ctx } = openCase(withoutStaf);
+    expect(state.openStep?.assigneeId).toBeNull();
+    const instanceId = state.openStep?.instanceId ?? '';
+
+    // Still nobody: nothing happens.
+    expect(apply(state, { type: 'assignWaiting', instanceId }, at(T0, HOUR), ctx).effects).toEqual([]);
+
+    const later = { ...ctx, directory: full };
+    const { state: held, effects } = apply(state, { type: 'assignWaiting', instanceId }, at(T0, HOUR), later);
+    expect(held.openStep?.assigneeId).toBe('staf-pelaksana-1');
+    expect(notifications(effects).map((n) => [n.template, n.to])).toEqual([
+      ['step.assigned', { kind: 'official', id: 'staf-pelaksana-1' }],
+    ]);
+    expect(auditEntries(effects, 'assigned')[0]?.target).toBe('staf-pelaksana-1');
+    // Sent again (a second sweep, a second link): the step is held, nothing is announced twice.
+    expect(apply(held, { type: 'assignWaiting', instanceId }, at(T0, HOUR), later).effects).toEqual([]);
+    // And the holder can act on it.
+    const acted = apply(
+      held,
+      act(held, 'perlu-revisi', 'staf-pelaksana-1', { attachments: [{ id: 'nd', name: 'nd.docx', kelengkapan: ND }] }),
+      at(T0, 2 * HOUR),
+      later,
+    );
+    expect(acted.state.openStep?.stepId).toBe('5b');
   });
 });

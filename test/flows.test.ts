@@ -1,10 +1,14 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
 import type { Database } from '../src/db/client.js';
 import { createLinkCode } from '../src/db/link-codes.js';
 import { addOfficial } from '../src/db/officials.js';
 import { cases, stepInstances } from '../src/db/schema.js';
+import { buildWeb } from '../src/web/server.js';
 import { eventually, testApp, testConfig } from './support/app.js';
 import { Chat, TestChannel, texts } from './support/chat-driver.js';
 import { freshDatabase } from './support/postgres.js';
@@ -12,12 +16,15 @@ import { freshDatabase } from './support/postgres.js';
 const config = testConfig();
 let database: Database;
 let app: App;
+let web: FastifyInstance;
 const channel = new TestChannel();
 const officials: Record<string, Chat> = {};
 
 beforeAll(async () => {
   database = await freshDatabase();
   app = await testApp(database, config, { channels: [channel] });
+  web = await buildWeb(app);
+  await web.ready();
   const roles = ['karo-pok', 'kabag-ortala', 'kasubag-tl', 'staf-pelaksana'];
   let superior: string | undefined;
   for (const [i, role] of roles.entries()) {
@@ -39,6 +46,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await web?.close();
   await app?.close();
   await database?.close();
 });
@@ -103,8 +111,16 @@ describe('a complaint filed in the chat', () => {
       );
     });
 
-    expect(texts(await act('staf-pelaksana', ticket, 'Selesai dengan penjelasan'))).toContain('Kirim lampiran');
-    expect(texts(await staf.sendFile('ba-konfirmasi.pdf'))).toContain('Tercatat');
+    // Each kelengkapan is asked for by its name, and the action waits until both are attached.
+    expect(texts(await act('staf-pelaksana', ticket, 'Selesai dengan penjelasan'))).toContain(
+      'Kelengkapan 1 dari 2 untuk "a) Selesai dengan penjelasan: laporkan penyelesaian ke Kasubag TL": kirim berkas BA konfirmasi penyelesaian',
+    );
+    const first = texts(await staf.sendFile('ba-konfirmasi.pdf'));
+    expect(first).toContain('Diterima sebagai BA konfirmasi penyelesaian: ba-konfirmasi.pdf');
+    expect(first).toContain('Kelengkapan 2 dari 2');
+    expect(first).toContain('kirim berkas draf Laporan penyelesaian');
+    expect(await stepOf(ticket)).toBe('4');
+    expect(texts(await staf.sendFile('laporan.docx'))).toContain('Tercatat');
     expect(await stepOf(ticket)).toBe('5a');
 
     expect(texts(await act('kasubag-tl', ticket, 'Kembalikan'))).toContain('Tuliskan catatan');
@@ -117,14 +133,58 @@ describe('a complaint filed in the chat', () => {
 
     await act('staf-pelaksana', ticket, 'Selesai dengan penjelasan');
     await staf.sendFile('ba-konfirmasi-ttd.pdf');
-    await act('kasubag-tl', ticket, 'Sahkan');
+    await staf.sendFile('laporan-2.docx');
+    // The approval offers a note and takes one: the next step's message leads with it.
+    expect(texts(await act('kasubag-tl', ticket, 'Sahkan'))).toContain('catatan tidak wajib');
+    await officials['kasubag-tl']?.send('Sudah benar, unggah ke situs hari ini.');
     expect(await stepOf(ticket)).toBe('11');
-    await act('staf-pelaksana', ticket, 'progres');
+    await staf.settle();
+    const step11 = staf.received.findLast((m) => m.text.includes(ticket) && m.text.includes('langkah 11'))?.text;
+    // Ticket, what is asked, the deadline and the latest note first; the SOP's words after them.
+    expect(step11).toMatch(
+      /^Tugas baru — tiket SMS-\d{4}-\d{6}\nDiminta: Progres.*\nBatas waktu: .+\nCatatan terakhir \(.+\): Sudah benar, unggah ke situs hari ini\.\n\nMenurut SOP, langkah 11: /,
+    );
+    expect(texts(await act('staf-pelaksana', ticket, 'progres'))).toContain('Tuliskan tindak lanjut');
+    await staf.send('SOP pelayanan sudah diunggah ulang di situs; tautan unduhan diperbaiki.');
+    expect(await stepOf(ticket)).toBe('11');
+    expect(texts(await staf.press('Tampilkan ke pelapor'))).toContain('Tercatat');
     expect(await stepOf(ticket)).toBe('closed');
 
-    await eventually('the stakeholder to hear the case is done', async () => {
+    const closing = await eventually('the stakeholder to hear the case is done', async () => {
       await chat.settle();
-      return chat.received.some((m) => m.text.includes(`Tiket ${ticket} telah selesai`));
+      return chat.received.find((m) => m.text.includes(`Tiket ${ticket} telah selesai`));
+    });
+    // The outcome: the tindak lanjut the staff chose to show, and the laporan under its own name.
+    expect(closing.text).toContain('Tindak lanjut: SOP pelayanan sudah diunggah ulang di situs');
+    // Only the laporan sent last (not the returned one, nor the BA beside it) is the reporter's.
+    expect(closing.text.match(/Laporan Penyelesaian\.docx: \S+\/berkas\/[\w-]+\?e=\d+&s=/g)).toHaveLength(1);
+    // The link downloads the laporan under its own name; changing its expiry or signature does not.
+    const link = /\/berkas\/[\w-]+\?e=(\d+)&s=([\w-]+)/.exec(closing.text);
+    const download = await web.inject({ method: 'GET', url: link?.[0] ?? '/berkas/none' });
+    expect(download.statusCode).toBe(200);
+    expect(download.headers['content-disposition']).toContain('Laporan Penyelesaian');
+    expect(download.rawPayload.length).toBeGreaterThan(0);
+    const later = (link?.[0] ?? '').replace(`e=${link?.[1]}`, `e=${Number(link?.[1]) + 86_400}`);
+    expect((await web.inject({ method: 'GET', url: later })).statusCode).toBe(403);
+    const forged = (link?.[0] ?? '').replace(/s=([\w-])/, (_m, c: string) => `s=${c === 'A' ? 'B' : 'A'}`);
+    expect((await web.inject({ method: 'GET', url: forged })).statusCode).toBe(403);
+    // A file gone from the disk is answered as gone, not as a server error.
+    await rm(join(config.DATA_DIR, 'uploads', /\/berkas\/([\w-]+)/.exec(link?.[0] ?? '')?.[1] ?? 'none'));
+    expect((await web.inject({ method: 'GET', url: link?.[0] ?? '/berkas/none' })).statusCode).toBe(410);
+    expect(closing.choices.map((c) => c.label)).toEqual(['Sudah selesai', 'Belum']);
+
+    // The chat's status answer shows the same history, with the tindak lanjut and the laporan.
+    const status = texts(await chat.send(`STATUS ${ticket}`));
+    expect(status).toContain('Tindak lanjut: SOP pelayanan sudah diunggah ulang');
+    expect(status).toContain('Laporan Penyelesaian.docx');
+
+    // "Belum" with a reason reopens it at verification, with the reason in front of the staff.
+    expect(texts(await chat.press('Belum'))).toContain('Mohon tuliskan apa yang belum terselesaikan');
+    expect(texts(await chat.send('Tautan unduhan masih rusak di ponsel.'))).toContain('dibuka kembali');
+    expect(await stepOf(ticket)).toBe('4');
+    await eventually('the staff to get the reason', async () => {
+      await staf.settle();
+      return staf.received.some((m) => m.text.startsWith('Dikembalikan') && m.text.includes('masih rusak di ponsel'));
     });
   });
 
@@ -143,7 +203,9 @@ describe('a complaint filed in the chat', () => {
     await act('kasubag-tl', ticket, 'Teruskan');
     expect(await stepOf(ticket)).toBe('10');
     await act('staf-pelaksana', ticket, 'Unggah');
+    await officials['staf-pelaksana']?.press('Lewati');
     await act('staf-pelaksana', ticket, 'progres');
+    await officials['staf-pelaksana']?.press('Lewati');
     expect(await stepOf(ticket)).toBe('closed');
     await eventually('every update to reach the stakeholder', async () => {
       await chat.settle();
@@ -180,6 +242,12 @@ describe('an official pressing buttons', () => {
     const forged = `${value.slice(0, -3)}abc`;
     await app.flows.handle({ channel: 'test', address: staf.address, key: `f-${ticket}`, choice: forged });
     expect(texts(await staf.settle())).toContain('tidak sah');
+    // Another action of the same step, its index changed and the signature kept: refused too.
+    const [a, instance, index, tag] = value.split('.');
+    const otherAction = [a, instance, String(Number(index) === 0 ? 1 : 0), tag].join('.');
+    await app.flows.handle({ channel: 'test', address: staf.address, key: `i-${ticket}`, choice: otherAction });
+    expect(texts(await staf.settle())).toContain('tidak sah');
+    expect(await stepOf(ticket)).toBe('4');
     await staf.press('Perlu revisi');
     await staf.sendFile('nd.docx');
     expect(await stepOf(ticket)).toBe('5b');
@@ -202,6 +270,56 @@ describe('a conversation interrupted by a restart', () => {
     const resumed = new Chat(app, channel, chat.address);
     await resumed.send('Mohon SOP pengadaan dilengkapi diagram alir.');
     expect(resumed.last().text).toContain('Ada lampiran');
+  });
+});
+
+describe('declining consent', () => {
+  it('keeps the complaint’s draft, says why it cannot go without consent, and sends it once agreed', async () => {
+    const chat = new Chat(app, channel);
+    await chat.send('halo');
+    await chat.press('Saran/Keluhan');
+    await chat.press('Saran');
+    await chat.send('Lewati');
+    await chat.send('Mohon jam layanan diperpanjang sampai sore.');
+    await chat.press('Lewati');
+    await chat.send('Rina Wati');
+    await chat.send('rina@contoh.go.id');
+    const declined = texts(await chat.press('Tidak setuju'));
+    expect(declined).toContain('Draf Anda tetap tersimpan');
+    expect(declined).toContain('petugas memerlukan nama dan kontak Anda');
+    expect(chat.last().choices.map((c) => c.label)).toEqual(['Setuju', 'Hapus draf']);
+    await chat.press('Setuju');
+    await chat.press('Tidak perlu dirahasiakan');
+    expect(chat.last().text).toContain('Pesan: Mohon jam layanan diperpanjang sampai sore.');
+    expect(texts(await chat.press('Kirim'))).toMatch(/SMS-\d{4}-\d{6}/);
+  });
+
+  it('drops the draft only when asked to', async () => {
+    const chat = new Chat(app, channel);
+    await chat.send('halo');
+    await chat.press('Saran/Keluhan');
+    await chat.press('Masukan');
+    await chat.send('Lewati');
+    await chat.send('Formulir daring sulit dibaca.');
+    await chat.press('Lewati');
+    await chat.send('Rudi');
+    await chat.send('rudi@contoh.go.id');
+    await chat.press('Tidak setuju');
+    expect(texts(await chat.press('Hapus draf'))).toContain('Dibatalkan');
+    expect(chat.last().text).toContain('Silakan pilih menu');
+  });
+});
+
+describe('a greeting at the menu', () => {
+  it('is answered with the welcome again, where other words get the hint', async () => {
+    const chat = new Chat(app, channel);
+    await chat.send('halo');
+    for (const greeting of ['halo', 'Selamat pagi, Pak!', 'assalamualaikum', 'Hai admin']) {
+      const answer = texts(await chat.send(greeting));
+      expect(answer).toContain('Selamat datang di SIPUT');
+      expect(answer).not.toContain('belum memahami');
+    }
+    expect(texts(await chat.send('halo, dokumen saya hilang di mana ya'))).toContain('belum memahami');
   });
 });
 
@@ -258,5 +376,28 @@ describe('checking a ticket', () => {
     await chat.send('halo');
     expect(texts(await chat.send('/lang en'))).toContain('Language set to English');
     expect(chat.last().text).toContain('Please choose');
+  });
+
+  it('tells an English reporter their ticket in English: its type, its stage and its history', async () => {
+    const chat = new Chat(app, channel);
+    await chat.send('halo');
+    await chat.send('/lang en');
+    await chat.press('Suggestion/Complaint');
+    await chat.press('Complaint');
+    await chat.press('Skip');
+    await chat.send('The SOP page does not load.');
+    await chat.press('Skip');
+    await chat.send('Jane Doe');
+    await chat.send('jane@contoh.go.id');
+    await chat.press('I agree');
+    await chat.press('No need');
+    const receipt = texts(await chat.press('Send'));
+    const ticket = /SMS-\d{4}-\d{6}/.exec(receipt)?.[0] ?? '';
+    expect(receipt).toContain(`Your ticket ${ticket} has been received`);
+    await chat.send('status');
+    const status = texts(await chat.press(ticket));
+    expect(status).toContain(`Ticket ${ticket} (Complaint)`);
+    expect(status).toContain('History:');
+    expect(status).not.toMatch(/keluhan|Sedang|Tiket/);
   });
 });

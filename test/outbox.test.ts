@@ -2,12 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
-import type { Channel, OutgoingMessage } from '../src/bots/channel.js';
-import { ChannelRateLimitedError, ChannelRefusedError, ChannelUnreachableError } from '../src/bots/errors.js';
 import type { Database } from '../src/db/client.js';
 import { addOfficial, linkChannel } from '../src/db/officials.js';
 import { insertMessage } from '../src/db/outbox.js';
-import { channelLinks, messages } from '../src/db/schema.js';
+import { channelLinks, messages, pausedLines } from '../src/db/schema.js';
+import type { Channel, OutgoingMessage } from '../src/outbox/channel.js';
+import { ChannelRateLimitedError, ChannelRefusedError, ChannelUnreachableError } from '../src/outbox/errors.js';
 import { eventually, testApp, testConfig } from './support/app.js';
 import { freshDatabase } from './support/postgres.js';
 
@@ -89,18 +89,17 @@ describe('when the channel cannot be reached', () => {
     expect(channel.sent[0]?.message.text).toContain('T-0');
   });
 
-  it('dead-letters the message when every attempt fails, keeping the last error', async () => {
+  it('pauses the chat’s line at the message when every attempt fails, keeping it pending with the last error', async () => {
     const channel = new ScriptedChannel(() => new ChannelUnreachableError('timeout'));
-    const [id = ''] = await queue(await start(channel));
-    const row = await eventually(
-      'the message to be dead-lettered',
-      async () => {
-        const r = await rowOf(id);
-        return r?.status === 'dead' ? r : null;
-      },
+    // A chat of its own: the tests after this one send to chat-1, which must not be paused.
+    const [id = ''] = await queue(await start(channel, 'chat-timeout'));
+    const line = await eventually(
+      'the chat’s line to pause',
+      async () => (await database.db.select().from(pausedLines).where(eq(pausedLines.headMessageId, id)))[0],
       20_000,
     );
-    expect(row.lastError).toContain('timeout');
+    expect(line.lastError).toContain('timeout');
+    expect(await rowOf(id)).toMatchObject({ status: 'pending', lastError: expect.stringContaining('timeout') });
     expect(channel.calls).toBe(8);
   });
 });

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DatabaseBusyError, openDatabase } from '../src/db/client.js';
+import { openDatabase } from '../src/db/client.js';
+import { DatabaseBusyError } from '../src/db/errors.js';
 
 describe('the embedded database folder', () => {
   it('refuses a second opener while the first holds it, and opens again once it is closed', async () => {

@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
 import type { Database } from '../src/db/client.js';
 import { queryRows } from '../src/db/raw.js';
-import { auditLog, cases, channelLinks, stakeholders } from '../src/db/schema.js';
+import { attachments, auditLog, cases, channelLinks, conversations, stakeholders } from '../src/db/schema.js';
 import { buildReport, stepFigure } from '../src/web/admin/report-figures.js';
 import { parsePeriod } from '../src/web/admin/report-period.js';
 import { buildWeb } from '../src/web/server.js';
 import { eventually, testApp, testConfig } from './support/app.js';
-import { TestChannel, texts } from './support/chat-driver.js';
+import { Chat, TestChannel, texts } from './support/chat-driver.js';
 import { act, addSmsOfficials, fileComplaint } from './support/complaints.js';
 import { signIn } from './support/console.js';
 import { freshDatabase } from './support/postgres.js';
@@ -74,8 +74,19 @@ describe('erasing a stakeholder', () => {
     const { chat, ticket } = await fileComplaint(app, channel, {
       name: NAME,
       contact: `0813 9999 8888, ${EMAIL}`,
+      about: `Unduhan SOP atas nama ${NAME}`,
       text: `Saya ${NAME} (0813-9999-8888) tidak dapat mengunduh SOP pelayanan.`,
+      file: `Surat ${NAME}.pdf`,
     });
+    // Someone else, half-way through their own complaint, quotes them in its subject, its text and
+    // the name of the file they sent; the draft waits for their identity.
+    const other = new Chat(app, channel);
+    await other.send('halo');
+    await other.send('2');
+    await other.press('Keluhan');
+    await other.send(`Pelayanan kepada ${NAME}`);
+    await other.send(`Saya melihat ${NAME} (${EMAIL}) ditolak di loket.`);
+    await other.sendFile(`Foto antrean ${NAME}.pdf`);
     const staf = officials.chats['staf-pelaksana'];
     const kasubag = officials.chats['kasubag-tl'];
     // The official opens the task (its detail names the reporter), then acts with a file named after them.
@@ -87,6 +98,7 @@ describe('erasing a stakeholder', () => {
     expect(texts(await staf.press(ticket))).toContain(`Pelapor: ${NAME}`);
     await act(staf, ticket, 'Selesai dengan penjelasan');
     await staf.sendFile(`BA konfirmasi ${NAME}.pdf`);
+    await staf.sendFile('laporan-penyelesaian.docx');
     await act(kasubag, ticket, 'Kembalikan');
     await kasubag.send(`Mohon hubungi ${NAME} di ${EMAIL} atau 0813-9999-8888 dulu.`);
     await chat.send(`STATUS ${ticket}`);
@@ -94,8 +106,11 @@ describe('erasing a stakeholder', () => {
     expect(await occurrences(NEEDLES)).toEqual(
       expect.arrayContaining([
         `stakeholders.name: ${NAME}`,
+        `cases.subject: ${NAME}`,
         `cases.body: ${NAME}`,
         `attachments.name: ${NAME}`,
+        `conversations.data: ${NAME}`,
+        `conversations.data: ${EMAIL}`,
         `step_instances.note: ${EMAIL}`,
         `case_events.note: 0813-9999-8888`,
         'inbound_messages.text: 0813 9999 8888',
@@ -154,6 +169,13 @@ describe('erasing a stakeholder', () => {
     const [row] = await database.db.select().from(cases).where(eq(cases.ticket, ticket));
     expect(row?.body).toContain('[dihapus]');
     expect(row?.body).toContain('tidak dapat mengunduh SOP pelayanan');
+    expect(row?.subject).toBe('Unduhan SOP atas nama [dihapus]');
+    // The other person's draft goes on without the name: their own words and file stay theirs.
+    const [draft] = await database.db.select().from(conversations).where(eq(conversations.address, other.address));
+    expect(draft?.flow).toBe('identity');
+    expect(JSON.stringify(draft?.data)).toContain('Saya melihat [dihapus] ([dihapus]) ditolak di loket.');
+    const [theirFile] = await database.db.select().from(attachments).where(eq(attachments.uploadedBy, other.address));
+    expect(theirFile?.name).toBe('Foto antrean [dihapus].pdf');
 
     const after = await buildReport(deps, period);
     expect(after.totals.opened).toBe(before.totals.opened);

@@ -57,6 +57,16 @@ describe('the service process', () => {
       30_000,
     );
     expect(health).toEqual({ ok: true, database: 'postgres', redis: true });
+    // One plain line (not JSON) tells a first-time user where to go and how to get into the console.
+    const ready = await eventually('the ready line', async () =>
+      output.split('\n').find((line) => line.startsWith('SIPUT is running.')),
+    );
+    expect(ready).toContain(`Web chat: http://localhost:${port}/chat`);
+    expect(ready).toContain(`Console: http://localhost:${port}/admin`);
+    expect(ready).toContain('npm run siput -- admin add --username admin');
+    const icon = await fetch(`http://127.0.0.1:${port}/favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toContain('image/svg+xml');
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

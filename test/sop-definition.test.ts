@@ -80,6 +80,35 @@ describe('loading an SOP definition file', () => {
     expect(sop.steps[2]?.actions[1]).toMatchObject({ kind: 'return', note: 'optional', requires: [] });
   });
 
+  it('reads the identity page of the SOP AP form, every field optional', () => {
+    const file = writeSop('identity.yaml', (sop) => {
+      Object.assign(sop, {
+        tanggalPembuatan: '2017-12-14',
+        tanggalEfektif: '2018-05-02',
+        disahkanOleh: { jabatan: 'Kepala Biro', nama: 'Nama Pejabat', nip: '195910081983031001' },
+        dasarHukum: ['Peraturan A', 'Peraturan B'],
+        peringatan: ['Bila SOP ini tidak dilaksanakan, prosesnya terhambat'],
+      });
+    });
+    const sop = loadSopFile(file);
+    expect(sop).toMatchObject({
+      tanggalPembuatan: '2017-12-14',
+      disahkanOleh: { jabatan: 'Kepala Biro', nip: '195910081983031001' },
+      dasarHukum: ['Peraturan A', 'Peraturan B'],
+    });
+    expect(sop.keterkaitan).toBeUndefined();
+    expect(loadSopFile(writeSop('no-identity.yaml')).tanggalEfektif).toBeUndefined();
+  });
+
+  it('refuses an identity date that is not YYYY-MM-DD and a NIP that is not 18 digits', () => {
+    const file = writeSop('bad-identity.yaml', (sop) => {
+      Object.assign(sop, { tanggalRevisi: '14 Desember 2017', disahkanOleh: { jabatan: 'Karo', nip: '1959' } });
+    });
+    const error = refusal(file);
+    expect(error.issues.map((i) => i.path)).toEqual(['tanggalRevisi', 'disahkanOleh.nip']);
+    expect(error.message).toContain('YYYY-MM-DD');
+  });
+
   it('refuses a file that is not valid YAML, naming the file and the parser’s complaint', () => {
     const file = join(dir, 'broken.yaml');
     writeFileSync(file, 'id: contoh\nsteps: [\n  - id: "1"\n    no: 1\n');
@@ -120,6 +149,40 @@ describe('loading an SOP definition file', () => {
     expect(error.message).toContain('"10 menit"');
   });
 
+  it('accepts kelengkapan an action requires when the step names them, one of them allowed to be absent', () => {
+    const file = writeSop('requires.yaml', (sop) => {
+      const step = sop.steps[0] as Sop['steps'][number] & Record<string, unknown>;
+      step.kelengkapan = ['a) Surat masuk + lampiran surat'];
+      step.output = ['b) Draf jawaban'];
+      Object.assign(step.actions[0] ?? {}, {
+        requires: ['Surat masuk', 'Lampiran surat', 'draf jawaban'],
+        mayBeAbsent: ['lampiran surat'],
+      });
+    });
+    expect(loadSopFile(file).steps[0]?.actions[0]).toMatchObject({
+      requires: ['Surat masuk', 'Lampiran surat', 'draf jawaban'],
+      mayBeAbsent: ['lampiran surat'],
+    });
+  });
+
+  it('refuses a required kelengkapan the step does not name, and an absence outside requires', () => {
+    const file = writeSop('requires-unknown.yaml', (sop) => {
+      const step = sop.steps[0] as Sop['steps'][number] & Record<string, unknown>;
+      step.kelengkapan = ['Surat masuk'];
+      Object.assign(step.actions[0] ?? {}, { requires: ['Surat masuk', 'Notula'], mayBeAbsent: ['Disposisi'] });
+    });
+    expect(refusal(file).issues).toEqual([
+      {
+        path: 'steps[0] (id 1).actions[0] (id lanjut).requires[1]',
+        reason: '"Notula" is not among the step\'s kelengkapan or output',
+      },
+      {
+        path: 'steps[0] (id 1).actions[0] (id lanjut).mayBeAbsent[0]',
+        reason: '"Disposisi" is not in this action\'s requires',
+      },
+    ]);
+  });
+
   it('refuses a step id used twice', () => {
     const file = writeSop('duplicate-id.yaml', (sop) => {
       if (sop.steps[1]) sop.steps[1].id = '1';
@@ -133,5 +196,58 @@ describe('loading an SOP definition file', () => {
     writeFileSync(join(folder, 'a.yaml'), stringify(minimalSop()));
     writeFileSync(join(folder, 'b.yaml'), stringify(minimalSop()));
     expect(() => loadSopFolder(folder)).toThrow(/b\.yaml: id: "contoh" is also the id of a\.yaml/);
+  });
+});
+
+describe('refusing a broken ladder or ceiling, with the file, the place and the reason', () => {
+  it('refuses an unknown duration word in a rung', () => {
+    const file = writeSop('bad-rung-word.yaml', (sop) => {
+      (sop.ladder as unknown[]) = [{ after: '2 bulan', notify: 'owner' }];
+    });
+    expect(refusal(file).message).toContain(`${file}: ladder[0].after: "2 bulan" is neither a waktu nor a share of it`);
+  });
+
+  it('refuses a share before the deadline that is not a percentage below 100%', () => {
+    const file = writeSop('bad-share.yaml', (sop) => {
+      (sop.ladder as unknown[]) = [{ at: '120%', notify: 'owner' }];
+    });
+    expect(refusal(file).message).toContain(`${file}: ladder[0].at: "120%" is not a share of the waktu`);
+  });
+
+  it('refuses a rung with both at and after, and a heads-up placed after an escalation', () => {
+    const both = writeSop('both.yaml', (sop) => {
+      (sop.ladder as unknown[]) = [{ at: '80%', after: '0 menit', notify: 'owner' }];
+    });
+    expect(refusal(both).message).toContain('ladder[0]: a rung has either "at"');
+    const order = writeSop('order.yaml', (sop) => {
+      (sop.ladder as unknown[]) = [
+        { after: '0 menit', notify: 'owner' },
+        { at: '80%', notify: 'owner' },
+      ];
+    });
+    expect(refusal(order).message).toContain(
+      'ladder[1].at: a rung before the deadline must come before those after it',
+    );
+  });
+
+  it('refuses a ceiling role the SOP lacks', () => {
+    const file = writeSop('bad-ceiling.yaml', (sop) => {
+      (sop as Record<string, unknown>).ceiling = 'menteri';
+    });
+    expect(refusal(file).message).toContain(`${file}: ceiling: no role "menteri" to stop escalations at`);
+  });
+
+  it('reads at: 80%, after: 50% with a minimum, and a ceiling', () => {
+    const file = writeSop('good-ladder.yaml', (sop) => {
+      (sop.ladder as unknown[]) = [
+        { at: '80%', longerThan: '1 jam', notify: 'owner' },
+        { after: '50%', min: '1 jam', notify: 'superior' },
+      ];
+      (sop as Record<string, unknown>).ceiling = 'kasubbag';
+    });
+    const sop = loadSopFile(file);
+    expect(sop.ceiling).toBe('kasubbag');
+    expect(sop.ladder[0]).toMatchObject({ at: 0.8, notify: 'owner', longerThan: { amount: 1, unit: 'hour' } });
+    expect(sop.ladder[1]).toMatchObject({ afterShare: 0.5, min: { amount: 1, unit: 'hour' }, notify: 'superior' });
   });
 });

@@ -12,331 +12,10 @@ import {
   SOPS_DIR,
   shippedSop,
   shippedSops,
-  type WalkChoice,
   type WalkResult,
   walk,
 } from './support/engine-harness.js';
-
-/** One way through an SOP, and what it must look like. */
-interface Route {
-  readonly name: string;
-  readonly choices: readonly WalkChoice[];
-  /** Steps entered, in order, returns included. */
-  readonly visited: readonly string[];
-  readonly outcome: string;
-  /** Steps after the first at which the stakeholder gets a case.update, in order. */
-  readonly stakeholderUpdates?: readonly string[];
-}
-
-const ROUTES: Record<string, readonly Route[]> = {
-  'siput-sms': [
-    {
-      name: 'a) resolved by explanation: the Kasubag signs the completion report and the staff records it',
-      choices: ['selesai-dengan-penjelasan', 'sahkan', 'perbarui-progres'],
-      visited: ['4', '5a', '11'],
-      outcome: 'selesai',
-      stakeholderUpdates: ['11'],
-    },
-    {
-      name: 'a) with the completion report sent back to the staff once',
-      choices: [
-        'selesai-dengan-penjelasan',
-        { action: 'kembalikan', note: 'BA konfirmasi belum ditandatangani stakeholder' },
-        'selesai-dengan-penjelasan',
-        'sahkan',
-        'perbarui-progres',
-      ],
-      visited: ['4', '5a', '4', '5a', '11'],
-      outcome: 'selesai',
-      stakeholderUpdates: ['11'],
-    },
-    {
-      name: 'b) revision within the Kabag ORTALA’s authority: disposisi straight down to the Kasubag',
-      choices: [
-        'perlu-revisi',
-        'tandatangani-nota-dinas',
-        { action: 'disposisi', note: 'Revisi SOP surat masuk, koordinasikan dengan TU' },
-        'teruskan-disposisi',
-        'unggah-tindak-lanjut',
-        'perbarui-progres',
-      ],
-      visited: ['4', '5b', '6', '9', '10', '11'],
-      outcome: 'selesai',
-      stakeholderUpdates: ['6', '10', '11'],
-    },
-    {
-      name: 'b) revision approved by the Karo POK and passed down the whole chain',
-      choices: [
-        'perlu-revisi',
-        'tandatangani-nota-dinas',
-        'ajukan-ke-karo',
-        { action: 'disetujui', note: 'Setuju, susun dokumen baru' },
-        'teruskan-disposisi',
-        'teruskan-disposisi',
-        'unggah-tindak-lanjut',
-        'perbarui-progres',
-      ],
-      visited: ['4', '5b', '6', '7', '8', '9', '10', '11'],
-      outcome: 'selesai',
-      stakeholderUpdates: ['6', '7', '10', '11'],
-    },
-    {
-      name: 'b) not approved by the Karo POK: back to the Kabag, who then decides within his authority',
-      choices: [
-        'perlu-revisi',
-        'tandatangani-nota-dinas',
-        'ajukan-ke-karo',
-        { action: 'tidak-disetujui', note: 'Cukup diputuskan di tingkat Kabag' },
-        { action: 'disposisi', note: 'Tindak lanjuti sesuai arahan Karo' },
-        'teruskan-disposisi',
-        'unggah-tindak-lanjut',
-        'perbarui-progres',
-      ],
-      visited: ['4', '5b', '6', '7', '6', '9', '10', '11'],
-      outcome: 'selesai',
-      stakeholderUpdates: ['6', '7', '6', '10', '11'],
-    },
-    {
-      name: 'b) the nota dinas sent back by the Kasubag and by the Kabag before it goes on',
-      choices: [
-        'perlu-revisi',
-        { action: 'kembalikan', note: 'Rekomendasi belum menyebut dokumen yang direvisi' },
-        'perlu-revisi',
-        'tandatangani-nota-dinas',
-        { action: 'kembalikan', note: 'Lengkapi dasar hukum' },
-        'tandatangani-nota-dinas',
-        { action: 'disposisi', note: 'Lanjutkan' },
-        'teruskan-disposisi',
-        'unggah-tindak-lanjut',
-        'perbarui-progres',
-      ],
-      visited: ['4', '5b', '4', '5b', '6', '5b', '6', '9', '10', '11'],
-      outcome: 'selesai',
-      stakeholderUpdates: ['6', '6', '10', '11'],
-    },
-  ],
-  'pedoman-juklak': [
-    {
-      name: 'straight through all sixteen steps to the Menko',
-      choices: [
-        'beri-arahan',
-        'tugaskan-kasubbag',
-        'sampaikan',
-        'laporkan-ke-karo',
-        'tugaskan-kabag',
-        'tugaskan-kasubbag',
-        'sampaikan',
-        'paraf',
-        'tandatangani',
-        'rapat-selesai',
-        'sampaikan',
-        'kirim-ke-pemrakarsa',
-        'konfirmasi',
-        'sampaikan-ke-karo',
-        'laporkan-ke-sesmenko',
-        'sampaikan-ke-menko',
-      ],
-      visited: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15', '16'],
-      outcome: 'ditetapkan',
-    },
-    {
-      name: 'with every reviewing step sending the case back once',
-      choices: [
-        'beri-arahan',
-        'tugaskan-kasubbag',
-        'sampaikan',
-        { action: 'kembalikan', note: 'Rancangan teknis belum memuat jadwal' },
-        'sampaikan',
-        'laporkan-ke-karo',
-        { action: 'kembalikan', note: 'Bahan kurang lengkap' },
-        'laporkan-ke-karo',
-        'tugaskan-kabag',
-        'tugaskan-kasubbag',
-        'sampaikan',
-        { action: 'kembalikan', note: 'Daftar undangan kurang Bagian Hukum' },
-        'sampaikan',
-        'paraf',
-        { action: 'kembalikan', note: 'Tanggal rapat bentrok' },
-        'paraf',
-        'tandatangani',
-        'rapat-selesai',
-        'sampaikan',
-        { action: 'kembalikan', note: 'Notula belum lengkap' },
-        'sampaikan',
-        'kirim-ke-pemrakarsa',
-        'konfirmasi',
-        { action: 'kembalikan', note: 'Konfirmasi belum ditandatangani pejabat unit' },
-        'konfirmasi',
-        'sampaikan-ke-karo',
-        { action: 'kembalikan', note: 'Nota dinas pengantar salah alamat' },
-        'sampaikan-ke-karo',
-        'laporkan-ke-sesmenko',
-        { action: 'kembalikan', note: 'Perlu PerMenko' },
-        'laporkan-ke-sesmenko',
-        'sampaikan-ke-menko',
-      ],
-      visited: [
-        ...['1', '2', '3', '4', '3', '4', '5', '4', '5', '6', '7', '8', '7', '8', '9', '8', '9'],
-        ...['10', '11', '12', '11', '12', '13', '14', '13', '14', '15', '14', '15', '16', '15', '16'],
-      ],
-      outcome: 'ditetapkan',
-    },
-  ],
-  sisprosedur: [
-    {
-      name: 'a Permensesneg: approved and signed by the Menteri, then copied, printed and distributed',
-      choices: [
-        'program-kerja-selesai',
-        'rencana-kerja-selesai',
-        'tim-terbentuk',
-        'draf-awal-selesai',
-        'pembahasan-selesai',
-        'rapat-kerja-selesai',
-        'permensesneg',
-        'ajukan-ke-menteri',
-        'ditandatangani',
-        'salinan-dibuat',
-        'permohonan-dikirim',
-        'terdistribusi',
-      ],
-      visited: ['1', '2', '3a', '3b', '4a', '4b', '5', '6', '7', '8a', '9', '10'],
-      outcome: 'didistribusikan',
-    },
-    {
-      name: 'another naskah dinas: straight from finalisation to copying, without the Menteri',
-      choices: [
-        'program-kerja-selesai',
-        'rencana-kerja-selesai',
-        'tim-terbentuk',
-        'draf-awal-selesai',
-        'pembahasan-selesai',
-        'rapat-kerja-selesai',
-        'naskah-dinas-lainnya',
-        'naskah-digandakan',
-        'permohonan-dikirim',
-        'terdistribusi',
-      ],
-      visited: ['1', '2', '3a', '3b', '4a', '4b', '5', '8b', '9', '10'],
-      outcome: 'didistribusikan',
-    },
-    {
-      name: 'a Permensesneg sent back by the Menteri, the Karo and the Kasubbag before it is signed',
-      choices: [
-        'program-kerja-selesai',
-        'rencana-kerja-selesai',
-        'tim-terbentuk',
-        'draf-awal-selesai',
-        'pembahasan-selesai',
-        'rapat-kerja-selesai',
-        { action: 'kembalikan', note: 'Pasal 5 perlu dibahas ulang' },
-        'rapat-kerja-selesai',
-        'permensesneg',
-        { action: 'kembalikan', note: 'Format belum sesuai tata naskah' },
-        'permensesneg',
-        'ajukan-ke-menteri',
-        { action: 'perlu-perbaikan', note: 'Selaraskan dengan Permensesneg 2/2011' },
-        'permensesneg',
-        'ajukan-ke-menteri',
-        'ditandatangani',
-        'salinan-dibuat',
-        'permohonan-dikirim',
-        'terdistribusi',
-      ],
-      visited: [
-        ...['1', '2', '3a', '3b', '4a', '4b', '5', '4b', '5', '6', '5', '6', '7', '5', '6', '7'],
-        ...['8a', '9', '10'],
-      ],
-      outcome: 'didistribusikan',
-    },
-  ],
-  'pemantauan-dumas': [
-    {
-      name: 'direct monitoring: preparation, surat perintah, visit, report',
-      choices: [
-        'sampaikan-matrikulasi',
-        'ajukan-ke-asdep',
-        'setujui-langsung',
-        'persiapan-selesai',
-        'koordinasi-selesai',
-        'pemantauan-selesai',
-        'laporan-selesai',
-        'laporan-disampaikan',
-      ],
-      visited: ['1', '2', '3', '4a', '5a', '6a', '7', '8'],
-      outcome: 'laporan disampaikan',
-    },
-    {
-      name: 'indirect monitoring: files, materials, contact by letter and electronic media, report',
-      choices: [
-        'sampaikan-matrikulasi',
-        'ajukan-ke-asdep',
-        'setujui-tidak-langsung',
-        'persiapan-selesai',
-        'koordinasi-selesai',
-        'pemantauan-selesai',
-        'laporan-selesai',
-        'laporan-disampaikan',
-      ],
-      visited: ['1', '2', '3', '4b', '5b', '6b', '7', '8'],
-      outcome: 'laporan disampaikan',
-    },
-    {
-      name: 'with the plan, the proposal and the report each sent back once',
-      choices: [
-        'sampaikan-matrikulasi',
-        { action: 'kembalikan', note: 'Tambahkan pengaduan yang belum ditanggapi' },
-        'sampaikan-matrikulasi',
-        'ajukan-ke-asdep',
-        { action: 'kembalikan', note: 'Susunan tim belum ada' },
-        'ajukan-ke-asdep',
-        'setujui-langsung',
-        'persiapan-selesai',
-        'koordinasi-selesai',
-        'pemantauan-selesai',
-        'laporan-selesai',
-        { action: 'kembalikan', note: 'Laporan keuangan belum dilampirkan' },
-        'laporan-selesai',
-        'laporan-disampaikan',
-      ],
-      visited: ['1', '2', '1', '2', '3', '2', '3', '4a', '5a', '6a', '7', '8', '7', '8'],
-      outcome: 'laporan disampaikan',
-    },
-  ],
-  'fasilitasi-sop': [
-    {
-      name: 'all six stages of the tracking table',
-      choices: [
-        'setujui-rencana',
-        'konsep-dijabarkan',
-        'analisis-selesai',
-        'usulan-dijabarkan',
-        'fasilitasi-selesai',
-        'verifikasi-selesai',
-      ],
-      visited: ['1', '2', '3', '4', '5', '6'],
-      outcome: 'selesai',
-      stakeholderUpdates: ['2', '3', '4', '5', '6'],
-    },
-    {
-      name: 'with the analysis and the final result sent back once',
-      choices: [
-        'setujui-rencana',
-        'konsep-dijabarkan',
-        'analisis-selesai',
-        { action: 'kembalikan', note: 'Identifikasi pelaksana belum lengkap' },
-        'analisis-selesai',
-        'usulan-dijabarkan',
-        'fasilitasi-selesai',
-        { action: 'kembalikan', note: 'Mutu baku waktu belum diisi' },
-        'fasilitasi-selesai',
-        'verifikasi-selesai',
-      ],
-      visited: ['1', '2', '3', '4', '3', '4', '5', '6', '5', '6'],
-      outcome: 'selesai',
-      stakeholderUpdates: ['2', '3', '4', '3', '4', '5', '6', '5', '6'],
-    },
-  ],
-};
+import { ROUTES } from './support/sop-routes.js';
 
 function stakeholderTemplates(effects: readonly Effect[]): string[] {
   return notifications(effects, { kind: 'stakeholder' }).map((n) => n.template);
@@ -432,11 +111,11 @@ describe('the shipped SOP definitions', () => {
     });
   });
 
-  it('marks as waktuDefault exactly the steps whose time the source leaves blank', () => {
+  it('marks as waktuDefault exactly the steps whose time the source leaves blank or gives as effort', () => {
     const blankInSource: Record<string, readonly string[] | 'all'> = {
       'siput-sms': 'all',
       'fasilitasi-sop': 'all',
-      sisprosedur: ['7'],
+      sisprosedur: ['4a', '4b', '7'],
       'pedoman-juklak': [],
       'pemantauan-dumas': [],
     };
@@ -448,6 +127,18 @@ describe('the shipped SOP definitions', () => {
         sop.id,
       ).toEqual(expected);
     }
+  });
+
+  it('keeps the seed’s effort of sisprosedur 4a and 4b apart from the window SIPUT chose', () => {
+    const sop = shippedSop('sisprosedur');
+    const [a, b] = ['4a', '4b'].map((id) => sop.steps.find((s) => s.id === id));
+    expect([a?.effort?.text, a?.waktu.text, b?.effort?.text, b?.waktu.text]).toEqual([
+      '12.5 jam',
+      '2 minggu',
+      '6 hari',
+      '3 minggu',
+    ]);
+    expect([a?.waktu.unit, b?.waktu.unit]).toEqual(['workweek', 'workweek']);
   });
 
   it('keeps the times of the Pedoman/Juklak SOP exactly as the source gives them', () => {
@@ -478,12 +169,14 @@ describe.each(Object.entries(ROUTES))('walking %s', (sopId, routes) => {
       expect(updates.map((n) => n.params.status)).toEqual(
         (route.stakeholderUpdates ?? []).map((id) => stepOf(sop, id).status.id),
       );
+      // An SOP the reporter cannot reopen is final at its closing, so the SKM survey comes with it.
       expect(stakeholderTemplates(result.effects)).toEqual([
         'case.received',
         ...updates.map(() => 'case.update'),
         'case.closed',
+        ...(sop.reopen ? [] : ['survey.offer']),
       ]);
-      const closed = notifications(result.effects, { kind: 'stakeholder' }).at(-1);
+      const closed = notifications(result.effects, { kind: 'stakeholder' }).find((n) => n.template === 'case.closed');
       expect(closed?.params.outcome).toBe(route.outcome);
     } else {
       expect(stakeholderTemplates(result.effects)).toEqual([]);
@@ -522,8 +215,8 @@ describe('details of the seed readings', () => {
       {
         action: 'selesai-dengan-penjelasan',
         attachments: [
-          { id: 'ba-1', name: 'BA konfirmasi penyelesaian.pdf' },
-          { id: 'lp-1', name: 'draf Laporan penyelesaian.docx' },
+          { id: 'ba-1', name: 'ba.pdf', kelengkapan: 'BA konfirmasi penyelesaian' },
+          { id: 'lp-1', name: 'laporan.docx', kelengkapan: 'draf Laporan penyelesaian' },
         ],
       },
     ]);

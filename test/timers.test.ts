@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
@@ -110,6 +110,72 @@ describe('when a step runs past its deadline', () => {
   });
 });
 
+describe('when many deadlines fall due together', () => {
+  it('fires every reminder and escalation of every case exactly once', async () => {
+    // A unit of its own whose officials have no chat: the reminders are written (undeliverable)
+    // and leave no sends queued behind the other tests' messages to the same chats.
+    await database.db.insert(units).values({ id: 'serentak', name: 'Unit Serentak', workingHours: ALWAYS_WORKING });
+    await addOfficial(database.db, { nip: '13', name: 'Pimpinan S', roleId: 'pimpinan', unitId: 'serentak' });
+    await addOfficial(database.db, {
+      nip: '12',
+      name: 'Kepala S',
+      roleId: 'kepala',
+      unitId: 'serentak',
+      superiorNip: '13',
+    });
+    for (const nip of ['10', '11']) {
+      await addOfficial(database.db, {
+        nip,
+        name: `Pelaksana ${nip}`,
+        roleId: 'pelaksana',
+        unitId: 'serentak',
+        superiorNip: '12',
+      });
+    }
+    await withApp(`siput-test-${randomUUID()}`, async (app) => {
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const filed = await Promise.all(
+          Array.from({ length: 20 }, () => app.cases.submit({ sopId: 'kilat', unitId: 'serentak', body: 'serentak' })),
+        );
+        ids.push(...filed.map((s) => s.caseId));
+      }
+      const escalated = async () =>
+        (
+          await database.db
+            .select({ caseId: caseEvents.caseId })
+            .from(caseEvents)
+            .where(eq(caseEvents.kind, 'escalated'))
+        )
+          .map((e) => e.caseId)
+          .filter((id) => ids.includes(id));
+      await eventually(
+        'every escalation',
+        async () => ((await escalated()).length >= ids.length ? true : null),
+        120_000,
+      );
+      // A late duplicate would show up after the last rung: give it time to.
+      await new Promise((r) => setTimeout(r, 1500));
+      const events = (
+        await database.db
+          .select({ caseId: caseEvents.caseId, kind: caseEvents.kind })
+          .from(caseEvents)
+          .where(inArray(caseEvents.caseId, ids))
+      ).filter((e) => e.kind === 'reminded' || e.kind === 'escalated');
+      for (const id of ids) {
+        const kinds = events.filter((e) => e.caseId === id).map((e) => e.kind);
+        expect(kinds.sort()).toEqual(['escalated', 'reminded', 'reminded']);
+      }
+      const sent = await database.db
+        .select({ caseId: messages.caseId, template: messages.template })
+        .from(messages)
+        .where(and(inArray(messages.caseId, ids), inArray(messages.template, ['step.reminder', 'step.escalation'])));
+      expect(sent).toHaveLength(ids.length * 3);
+    });
+    // Filing and firing 120 cases on a loaded machine: a bound on the test, not a speed check.
+  }, 150_000);
+});
+
 describe('when the worker stops before a deadline', () => {
   it('a new worker fires the timer the old one left behind', async () => {
     const prefix = `siput-test-${randomUUID()}`;
@@ -164,6 +230,33 @@ describe('when the same event is delivered twice', () => {
         .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.kind, 'acted')));
       expect(acted).toHaveLength(1);
       expect(second.state.openStep?.stepId).toBe('2');
+    });
+  });
+
+  it('applies once an event the engine itself would take again, by its claimed key alone', async () => {
+    await withApp(`siput-test-${randomUUID()}`, async (app) => {
+      const { caseId } = await submit(app);
+      await app.cases.dispatch(caseId, {
+        type: 'act',
+        instanceId: `${caseId}_1`,
+        action: 'setuju',
+        actorId: pelaksana,
+      });
+      // Handing a step to an official is accepted however often it is asked: the engine refuses no repeat.
+      const reassign = { type: 'reassign' as const, instanceId: `${caseId}_2`, toOfficialId: kepala, by: 'admin' };
+      const reassigned = async () =>
+        (
+          await database.db
+            .select()
+            .from(caseEvents)
+            .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.kind, 'reassigned')))
+        ).length;
+      expect((await app.cases.dispatch(caseId, reassign, 'console-form-7')).duplicate).toBe(false);
+      expect((await app.cases.dispatch(caseId, reassign, 'console-form-7')).duplicate).toBe(true);
+      expect(await reassigned()).toBe(1);
+      // Without a key the same event is applied again: the claim above is what kept it to one.
+      await app.cases.dispatch(caseId, reassign);
+      expect(await reassigned()).toBe(2);
     });
   });
 });

@@ -6,9 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
 import type { Database } from '../src/db/client.js';
-import { inboundMessages, messages } from '../src/db/schema.js';
+import { claimInboundKey } from '../src/db/inbound-messages.js';
+import { inboundMessages, messages, units } from '../src/db/schema.js';
+import { AttachmentStore } from '../src/files/attachment-store.js';
 import type { Inbound } from '../src/flows/inbound.js';
-import { AttachmentStore } from '../src/web/attachment-store.js';
 import { CHAT_COOKIE } from '../src/web/chat-session.js';
 import { buildWeb } from '../src/web/server.js';
 import { eventually, testApp, testConfig } from './support/app.js';
@@ -25,19 +26,7 @@ const received: Inbound[] = [];
 /** Stands in for the flows: records the message once per key, as they do, and says whether it was new. */
 async function handleInbound(inbound: Inbound): Promise<{ duplicate: boolean }> {
   received.push(inbound);
-  const rows = await database.db
-    .insert(inboundMessages)
-    .values({
-      channel: inbound.channel,
-      address: inbound.address,
-      key: inbound.key,
-      text: inbound.text ?? null,
-      choice: inbound.choice ?? null,
-      attachmentId: inbound.attachment?.id ?? null,
-    })
-    .onConflictDoNothing()
-    .returning({ id: inboundMessages.id });
-  return { duplicate: rows.length === 0 };
+  return { duplicate: !(await claimInboundKey(database.db, inbound)) };
 }
 
 beforeAll(async () => {
@@ -71,6 +60,24 @@ async function newSession(): Promise<string> {
 
 const send = (cookie: string, body: unknown) =>
   web.inject({ method: 'POST', url: '/chat/api/send', headers: { cookie }, payload: body as object });
+
+describe('the page', () => {
+  it('is headed by the unit’s name and the logo set in the console, else the service’s emblem', async () => {
+    const unit = eq(units.id, config.DEFAULT_UNIT);
+    await database.db.update(units).set({ name: 'Biro Organisasi & Tata Laksana', logo: null }).where(unit);
+    const plain = await web.inject({ method: 'GET', url: '/chat' });
+    expect(plain.body).toContain('<h1 id="unit-name">Biro Organisasi &amp; Tata Laksana</h1>');
+    expect(plain.body).toMatch(/<img class="logo" src="\/chat\/logo\?v=\w+"/);
+    const sha256 = 'ab'.repeat(32);
+    await database.db
+      .update(units)
+      .set({ logo: { id: randomUUID(), mime: 'image/png', sha256 } })
+      .where(unit);
+    const logo = await web.inject({ method: 'GET', url: '/chat' });
+    expect(logo.body).toContain(`<img class="logo" src="/logo/${config.DEFAULT_UNIT}?v=${sha256.slice(0, 16)}"`);
+    await database.db.update(units).set({ logo: null }).where(unit);
+  });
+});
 
 describe('the chat session', () => {
   it('is issued with the page as an HttpOnly, SameSite=Lax cookie', async () => {
@@ -150,27 +157,46 @@ describe('sending a message', () => {
     expect(res.json().error).toBe('invalid_message');
   });
 
-  it('hands each message to the flows with the session as address and the client id as key', async () => {
+  it('hands each message to the flows with the session as address and the chat with the client id as key', async () => {
     const cookie = await newSession();
+    const address = addressOf(cookie);
     const first = randomUUID();
     const second = randomUUID();
     expect((await send(cookie, { id: first, text: '  halo  ' })).json()).toEqual({ duplicate: false, language: 'id' });
     await send(cookie, { id: second, choice: 'menu:status' });
-    const mine = received.filter((r) => r.address === addressOf(cookie));
+    const mine = received.filter((r) => r.address === address);
     expect(mine).toEqual([
-      expect.objectContaining({ channel: 'web', key: first, text: 'halo' }),
-      expect.objectContaining({ channel: 'web', key: second, choice: 'menu:status' }),
+      expect.objectContaining({ channel: 'web', key: `web:${address}:${first}`, text: 'halo' }),
+      expect.objectContaining({ channel: 'web', key: `web:${address}:${second}`, choice: 'menu:status' }),
     ]);
   });
 
   it('passes a resent message on with the same key, so the flows count it once', async () => {
     const cookie = await newSession();
     const id = randomUUID();
+    const key = `web:${addressOf(cookie)}:${id}`;
     expect((await send(cookie, { id, text: 'sekali' })).json().duplicate).toBe(false);
     expect((await send(cookie, { id, text: 'sekali' })).json().duplicate).toBe(true);
-    expect(received.filter((r) => r.key === id).map((r) => r.key)).toEqual([id, id]);
-    const rows = await database.db.select().from(inboundMessages).where(eq(inboundMessages.key, id));
+    expect(received.filter((r) => r.key === key).map((r) => r.key)).toEqual([key, key]);
+    const rows = await database.db.select().from(inboundMessages).where(eq(inboundMessages.key, key));
     expect(rows).toHaveLength(1);
+  });
+
+  it('takes a message id another chat used as this chat’s own message, and a replay in either chat once', async () => {
+    const first = await newSession();
+    const second = await newSession();
+    const id = randomUUID();
+    expect((await send(first, { id, text: 'dari percakapan pertama' })).json().duplicate).toBe(false);
+    // The same id from another chat (copied from a page, or simply reused) is not a repeat there.
+    expect((await send(second, { id, text: 'dari percakapan kedua' })).json().duplicate).toBe(false);
+    expect((await send(second, { id, text: 'dari percakapan kedua' })).json().duplicate).toBe(true);
+    expect((await send(first, { id, text: 'dari percakapan pertama' })).json().duplicate).toBe(true);
+    const rows = await database.db
+      .select({ address: inboundMessages.address, text: inboundMessages.text })
+      .from(inboundMessages)
+      .where(eq(inboundMessages.channel, 'web'));
+    expect(rows.filter((r) => r.address === addressOf(first)).map((r) => r.text)).toEqual(['dari percakapan pertama']);
+    expect(rows.filter((r) => r.address === addressOf(second)).map((r) => r.text)).toEqual(['dari percakapan kedua']);
   });
 
   it('attaches a file this browser uploaded, and no one else’s', async () => {
@@ -185,7 +211,7 @@ describe('sending a message', () => {
 
     const id = randomUUID();
     expect((await send(mine, { id, attachmentId: file.id })).statusCode).toBe(200);
-    expect(received.find((r) => r.key === id)?.attachment).toEqual({
+    expect(received.find((r) => r.key === `web:${addressOf(mine)}:${id}`)?.attachment).toEqual({
       id: file.id,
       name: 'foto.png',
       mime: 'image/png',

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Duration, parseDuration } from '../src/sop/duration.js';
-import { DEFAULT_HOLIDAYS_FILE, HolidaysFileError, loadHolidays } from '../src/sop/holidays.js';
+import { HolidaysFileError } from '../src/sop/errors.js';
+import { DEFAULT_HOLIDAYS_FILE, loadHolidays } from '../src/sop/holidays.js';
 import {
   ALWAYS_WORKING,
   createWorkingCalendar,
@@ -96,21 +97,31 @@ describe('national holidays and cuti bersama are not working time', () => {
   });
 });
 
-describe('hari counts calendar days, hari kerja counts working days', () => {
+describe('hari kalender counts calendar days, hari and hari kerja count working days', () => {
   it('lands on the same time three calendar days later when that is working time', () => {
-    expect(wibCalendar.add(wib('2026-07-10 10:00'), d('3 hari'))).toEqual(wib('2026-07-13 10:00'));
+    expect(wibCalendar.add(wib('2026-07-10 10:00'), d('3 hari kalender'))).toEqual(wib('2026-07-13 10:00'));
   });
 
   it('moves a calendar-day deadline that lands on a weekend to the next opening time', () => {
-    expect(wibCalendar.add(wib('2026-07-08 10:00'), d('3 hari'))).toEqual(wib('2026-07-13 08:00'));
+    expect(wibCalendar.add(wib('2026-07-08 10:00'), d('3 hari kalender'))).toEqual(wib('2026-07-13 08:00'));
   });
 
   it('moves a calendar-day deadline that lands on a holiday to the next opening time', () => {
-    expect(wibCalendar.add(wib('2026-08-14 10:00'), d('3 hari'))).toEqual(wib('2026-08-18 08:00'));
+    expect(wibCalendar.add(wib('2026-08-14 10:00'), d('3 hari kalender'))).toEqual(wib('2026-08-18 08:00'));
   });
 
-  it('counts a week as seven calendar days', () => {
+  it('counts a minggu kalender as seven calendar days', () => {
+    expect(wibCalendar.add(wib('2026-07-08 10:00'), d('1 minggu kalender'))).toEqual(wib('2026-07-15 10:00'));
+  });
+
+  it('counts a plain hari as a hari kerja', () => {
+    expect(wibCalendar.add(wib('2026-07-10 10:00'), d('3 hari'))).toEqual(wib('2026-07-15 10:00'));
+    expect(wibCalendar.add(wib('2026-08-14 10:00'), d('1 Hari'))).toEqual(wib('2026-08-18 10:00'));
+  });
+
+  it('counts a minggu as five hari kerja, past the 17 Agustus holiday', () => {
     expect(wibCalendar.add(wib('2026-07-08 10:00'), d('1 minggu'))).toEqual(wib('2026-07-15 10:00'));
+    expect(wibCalendar.add(wib('2026-08-12 10:00'), d('1 minggu'))).toEqual(wib('2026-08-20 10:00'));
   });
 
   it('skips the weekend when counting hari kerja', () => {
@@ -212,7 +223,7 @@ describe('creating a calendar', () => {
   it('refuses malformed, reversed or overlapping office hours', () => {
     const make = (hours: WorkingHours) => () => createWorkingCalendar({ timeZone: 'WIB', hours, holidays: [] });
     expect(make({ 1: [{ start: '8:00', end: '16:00' }] })).toThrow(/weekday 1: "8:00" is not a time/);
-    expect(make({ 2: [{ start: '16:00', end: '08:00' }] })).toThrow(/weekday 2: a stretch must end after it starts/);
+    expect(make({ 2: [{ start: '16:00', end: '08:00' }] })).toThrow(/weekday 2: a window must end after it starts/);
     expect(
       make({
         3: [
@@ -220,7 +231,7 @@ describe('creating a calendar', () => {
           { start: '11:00', end: '16:00' },
         ],
       }),
-    ).toThrow(/weekday 3: stretches overlap/);
+    ).toThrow(/weekday 3: windows overlap/);
   });
 
   it('refuses an unknown time zone', () => {

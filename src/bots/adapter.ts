@@ -1,10 +1,42 @@
+import type { Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import type { App } from '../app.js';
-import type { Channel } from './channel.js';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import type { Database } from '../db/index.js';
+import type { DocumentStore } from '../files/index.js';
+import type { FlowRuntime, SenderLimit } from '../flows/index.js';
+import type { EmailFallback, JobQueues } from '../jobs/index.js';
+import type { Logger } from '../log.js';
+import type { Channel } from '../outbox/index.js';
+import type { Signer } from '../signing.js';
+
+/**
+ * What a chat platform uses of the service. The App that app.ts builds has all of it; adapters
+ * see only this, so they don't import the App that imports them.
+ */
+export interface ChannelHost {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly database: Database;
+  readonly signer: Signer;
+  readonly documents: DocumentStore;
+  /** The conversations every channel hands its inbound messages to. */
+  readonly flows: FlowRuntime;
+  /** Messages per sender the receivers let through (CHAT_MESSAGES_PER_MINUTE). */
+  readonly senderLimit: SenderLimit;
+  readonly queues: JobQueues;
+  readonly channels: ReadonlyMap<string, Channel>;
+  readonly connection: Redis;
+  /** Redis key prefix of the queues and of the web chat's pub/sub topics. */
+  readonly prefix: string;
+  readonly workers: readonly Worker[];
+  /** "This message by email instead", for a stakeholder their chat cannot reach. */
+  readonly emailFallback: EmailFallback;
+}
 
 /**
  * A chat platform: its outbound side is a Channel the outbox sends through; its inbound side
- * turns the platform's updates into Inbound messages for app.flows. It decides nothing itself.
+ * turns the platform's updates into Inbound messages for host.flows. It decides nothing itself.
  */
 export interface ChannelAdapter {
   readonly channel: Channel;
@@ -13,11 +45,11 @@ export interface ChannelAdapter {
    * registerRoutes: gives the outbound side what sending needs (database, documents, Redis), since
    * outbox workers may run in a process that never starts receiving.
    */
-  attach?(app: App): void;
+  attach?(host: ChannelHost): void;
   /** Starts receiving (long polling, a socket…). Called in processes with ROLE all or bot. */
-  start(app: App): Promise<void>;
+  start(host: ChannelHost): Promise<void>;
   /** Stops receiving; messages not yet handed over stay with the platform, to be redelivered. */
   stop(): Promise<void>;
   /** HTTP routes the platform calls (a webhook), mounted by the web part. */
-  registerRoutes?(fastify: FastifyInstance, app: App): Promise<void>;
+  registerRoutes?(fastify: FastifyInstance, host: ChannelHost): Promise<void>;
 }

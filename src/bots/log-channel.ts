@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { Channel, ChannelLimits, OutgoingMessage } from './channel.js';
+import type { Channel, ChannelLimits, OutgoingMessage } from '../outbox/index.js';
 
 /**
  * A channel that writes each send to the log (ids only, no text) and keeps the messages in memory,
@@ -11,7 +11,7 @@ export class LogChannel implements Channel {
 
   constructor(
     private readonly log: Logger,
-    readonly limits: ChannelLimits = { perSecond: 1000, perChatIntervalMs: 0 },
+    readonly limits: ChannelLimits = { perSecond: 10_000, perChatIntervalMs: 0 },
   ) {}
 
   async send(message: OutgoingMessage): Promise<void> {

@@ -1,9 +1,15 @@
 import type { Redis } from 'ioredis';
-import type { Channel, ChannelLimits, OutgoingMessage } from './channel.js';
-import { ChannelUnreachableError } from './errors.js';
+import type { Channel, ChannelLimits, OutgoingMessage } from '../outbox/index.js';
+import { ChannelUnreachableError } from '../outbox/index.js';
 
 /** The Redis pub/sub channel a web chat's messages travel on, from the outbox worker to the web process. */
 export const webTopic = (prefix: string, address: string) => `${prefix}:web:${address}`;
+
+/**
+ * The pages open on a web chat: a sorted set of page ids scored by when each stops counting
+ * unless its web process refreshes it, so a process that died leaves no page open for ever.
+ */
+export const webPresenceKey = (prefix: string, address: string) => `${prefix}:webopen:${address}`;
 
 /**
  * The built-in web chat. Sending publishes the message on Redis; whichever web process holds the
@@ -27,5 +33,11 @@ export class WebChannel implements Channel {
     } catch (err) {
       throw new ChannelUnreachableError(`redis publish failed: ${(err as Error).message}`, { cause: err });
     }
+  }
+
+  /** A page of this chat is open somewhere: the person sees the message now. */
+  async reaches(address: string): Promise<boolean> {
+    const key = webPresenceKey(this.prefix, address);
+    return (await this.publisher.zcount(key, Date.now(), '+inf')) > 0;
   }
 }

@@ -1,32 +1,30 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Db, Tx } from '../db/client.js';
-import { processedEvents } from '../db/schema.js';
+import type { Db, Tx } from '../db/index.js';
+import { processedEvents } from '../db/index.js';
 import type { Logger } from '../log.js';
-import type { CaseState } from '../sop/case-state.js';
-import { apply, type EngineContext, type Transition } from '../sop/engine.js';
-import type { CaseEvent } from '../sop/events.js';
+import type { AttachmentRef, CaseEvent, CaseState } from '../sop/index.js';
+import { activeWorkingMs, apply, type EngineContext, type Transition } from '../sop/index.js';
 import type { UnitCalendars } from './calendars.js';
-import { type CaseIntake, loadCaseForUpdate, type SavedTransition, saveTransition } from './case-store.js';
+import {
+  type BatchedTransition,
+  type CaseIntake,
+  loadCaseForUpdate,
+  loadCasesForUpdate,
+  type SavedTransition,
+  saveTimerBatch,
+  saveTransition,
+} from './case-store.js';
 import { loadDirectory } from './directory-loader.js';
+import { UnknownCaseError, UnknownSopError } from './errors.js';
 import type { SopRegistry } from './sop-registry.js';
-import { nextTicket } from './ticket.js';
+import { TicketNumbers } from './ticket.js';
 
 /** Where committed work goes next: delayed timer jobs and outbox jobs. */
 export interface AfterCommit {
   schedule(saved: SavedTransition): Promise<void>;
-}
-
-export class UnknownSopError extends Error {
-  override readonly name = 'UnknownSopError';
-  readonly code = 'sop_unknown';
-  readonly messageKey = 'case.rejected.unknown_sop';
-}
-
-export class UnknownCaseError extends Error {
-  override readonly name = 'UnknownCaseError';
-  readonly code = 'case_unknown';
-  readonly messageKey = 'case.rejected.unknown_case';
+  /** Many at once (a batch of timers); without it, each is scheduled on its own. */
+  scheduleMany?(saved: readonly SavedTransition[]): Promise<void>;
 }
 
 export interface SubmitInput extends Partial<CaseIntake> {
@@ -35,9 +33,15 @@ export interface SubmitInput extends Partial<CaseIntake> {
   readonly stakeholderId?: string | null;
   /** A key from the channel (e.g. the message that confirmed the complaint): the same key files once. */
   readonly idempotencyKey?: string;
+  /** The official who opened it (intake official): told of each stage. */
+  readonly initiatorId?: string | null;
+  /** The files given when opening, each by its kelengkapan; they are attached to the case. */
+  readonly attachments?: readonly AttachmentRef[];
 }
 
 export type CaseCommand = Exclude<CaseEvent, { type: 'submit' }>;
+
+export type TimerCommand = Extract<CaseEvent, { type: 'timer' }> & { readonly caseId: string };
 
 export interface SubmitResult {
   readonly caseId: string;
@@ -61,6 +65,8 @@ export interface CaseServiceDeps {
   readonly log: Logger;
   /** Injected so tests and benchmarks can move time; defaults to the wall clock. */
   readonly now?: () => Date;
+  /** Email is set up: a stakeholder no chat reaches is written to at their email address. Default false. */
+  readonly email?: boolean;
 }
 
 /**
@@ -70,9 +76,12 @@ export interface CaseServiceDeps {
  */
 export class CaseService {
   readonly #now: () => Date;
+  readonly #outbox: { email: boolean };
+  readonly #tickets = new TicketNumbers();
 
   constructor(private readonly deps: CaseServiceDeps) {
     this.#now = deps.now ?? (() => new Date());
+    this.#outbox = { email: deps.email ?? false };
   }
 
   async submit(input: SubmitInput): Promise<SubmitResult> {
@@ -88,18 +97,21 @@ export class CaseService {
     input: SubmitInput,
     now = this.#now(),
   ): Promise<SubmitResult & { saved: SavedTransition | null }> {
-    const sop = await this.deps.sops.latest(input.sopId, tx);
+    const sop = await this.deps.sops.active(input.sopId, tx);
     if (!sop) throw new UnknownSopError(`no SOP "${input.sopId}"`);
     const key = input.idempotencyKey ? `submit:${input.idempotencyKey}` : null;
+    const caseId = randomUUID();
+    // The claim names the case it is about to file, saving a statement after the case is written.
+    let claimedForCase = false;
     if (key) {
-      const seen = await claimKey(tx, key, null);
+      const seen = await claimKey(tx, key, caseId);
+      claimedForCase = seen.claimed;
       if (!seen.claimed) {
         const previous = seen.caseId ? await loadCaseForUpdate(tx, seen.caseId) : null;
         if (previous) return { caseId: previous.id, ticket: previous.ticket, duplicate: true, saved: null };
       }
     }
-    const caseId = randomUUID();
-    const ticket = await nextTicket(tx, sop.ticketPrefix, now.getUTCFullYear());
+    const ticket = await this.#tickets.next(tx, sop.ticketPrefix, now.getUTCFullYear());
     const ctx: EngineContext = {
       sop,
       calendar: await this.deps.calendars.for(input.unitId, tx),
@@ -114,21 +126,32 @@ export class CaseService {
         unitId: input.unitId,
         stakeholderId: input.stakeholderId ?? null,
         openedBy: input.openedBy ?? null,
+        initiatorId: input.initiatorId ?? null,
+        attachments: input.attachments ?? [],
       },
       now,
       ctx,
     );
-    const saved = await saveTransition(tx, null, state, effects, {
-      category: input.category ?? null,
-      subject: input.subject ?? null,
-      body: input.body ?? null,
-      channel: input.channel ?? null,
-      openedBy: input.openedBy ?? null,
-      rahasia: input.rahasia ?? false,
-      // 128 random bits: the status link's only protection, since ticket numbers are sequential.
-      statusSecret: randomBytes(16).toString('base64url'),
-    });
-    if (key) await tx.update(processedEvents).set({ caseId }).where(eq(processedEvents.key, key));
+    const saved = await saveTransition(
+      tx,
+      null,
+      state,
+      effects,
+      {
+        category: input.category ?? null,
+        subject: input.subject ?? null,
+        body: input.body ?? null,
+        channel: input.channel ?? null,
+        openedBy: input.openedBy ?? null,
+        rahasia: input.rahasia ?? false,
+        fields: input.fields ?? {},
+        // 128 random bits: the status link's only protection, since ticket numbers are sequential.
+        statusSecret: randomBytes(16).toString('base64url'),
+      },
+      undefined,
+      this.#outbox,
+    );
+    if (key && !claimedForCase) await tx.update(processedEvents).set({ caseId }).where(eq(processedEvents.key, key));
     this.deps.log.info({ caseId, sop: sop.id }, 'case submitted');
     return { caseId, ticket, duplicate: false, saved };
   }
@@ -168,14 +191,103 @@ export class CaseService {
     const ctx: EngineContext = {
       sop,
       calendar: await this.deps.calendars.for(state.unitId, tx),
+      unitCeiling: await this.deps.calendars.ceiling(state.unitId, tx),
       directory: await loadDirectory(tx, now),
     };
     const transition = apply(state, event, now, ctx);
     if (transition.effects.length === 0) return { state, duplicate: false, transition, saved: null };
     const left = state.openStep && transition.effects.some((e) => e.type === 'stepClosed');
-    const workingMs = left && state.openStep ? ctx.calendar.workingMsBetween(state.openStep.enteredAt, now) : undefined;
-    const saved = await saveTransition(tx, state, transition.state, transition.effects, undefined, workingMs);
+    // Reports measure the step's own working time: its waits on the reporter are left out.
+    const workingMs = left && state.openStep ? activeWorkingMs(state.openStep, now, ctx.calendar) : undefined;
+    const saved = await saveTransition(
+      tx,
+      state,
+      transition.state,
+      transition.effects,
+      undefined,
+      workingMs,
+      this.#outbox,
+    );
     return { state: transition.state, duplicate: false, transition, saved };
+  }
+
+  /**
+   * Fires many due timers in one transaction: the cases are loaded and locked together, the
+   * directory once, each event applied by the engine and saved, and the jobs queued after the
+   * one commit. At most one timer per case (the caller keeps the others for a later batch). The
+   * result has each timer's outcome in order: null when it ran (or found its step moved on), the
+   * error when it was refused alone. A failure of the transaction itself rejects the whole batch
+   * and nothing of it is written; the caller may then try the timers one by one.
+   */
+  async fireTimers(timers: readonly TimerCommand[]): Promise<Array<Error | null>> {
+    const now = this.#now();
+    if (new Set(timers.map((t) => t.caseId)).size !== timers.length) throw new Error('one timer per case in a batch');
+    const { outcomes, saved } = await this.deps.db.transaction(async (tx) => {
+      const states = await loadCasesForUpdate(
+        tx,
+        timers.map((t) => t.caseId),
+      );
+      const directory = await loadDirectory(tx, now);
+      const outcomes: Array<Error | null> = [];
+      const moved: BatchedTransition[] = [];
+      for (const timer of timers) {
+        const state = states.get(timer.caseId);
+        if (!state) {
+          outcomes.push(new UnknownCaseError(`no case ${timer.caseId}`));
+          continue;
+        }
+        const sop = await this.deps.sops.get(state.sopId, state.sopVersion, tx);
+        if (!sop) {
+          outcomes.push(
+            new UnknownSopError(
+              `case ${state.ticket} runs ${state.sopId}@${state.sopVersion}, which is not registered`,
+            ),
+          );
+          continue;
+        }
+        // The unit's own ceiling too: escalations are what timers fire, and they stop there.
+        const ctx: EngineContext = {
+          sop,
+          calendar: await this.deps.calendars.for(state.unitId, tx),
+          unitCeiling: await this.deps.calendars.ceiling(state.unitId, tx),
+          directory,
+        };
+        let transition: Transition;
+        try {
+          // The engine is pure: a refusal throws before anything of this timer is written.
+          const { caseId: _, ...event } = timer;
+          transition = apply(state, event, now, ctx);
+        } catch (err) {
+          outcomes.push(err instanceof Error ? err : new Error(String(err)));
+          continue;
+        }
+        outcomes.push(null);
+        if (transition.effects.length === 0) continue;
+        const left = state.openStep && transition.effects.some((e) => e.type === 'stepClosed');
+        // A step closed while it waits on the reporter ("tidak dilengkapi") did not work during the wait.
+        const leftWorkingMs = left && state.openStep ? activeWorkingMs(state.openStep, now, ctx.calendar) : undefined;
+        moved.push({ before: state, after: transition.state, effects: transition.effects, leftWorkingMs });
+      }
+      return { outcomes, saved: await saveTimerBatch(tx, moved, this.#outbox) };
+    });
+    await this.#scheduleMany(saved);
+    return outcomes;
+  }
+
+  async #scheduleMany(saved: readonly SavedTransition[]): Promise<void> {
+    const { afterCommit } = this.deps;
+    if (!afterCommit.scheduleMany) {
+      await Promise.all(saved.map((s) => this.schedule(s, null)));
+      return;
+    }
+    try {
+      await afterCommit.scheduleMany(saved);
+    } catch (err) {
+      this.deps.log.warn(
+        { cases: saved.length, err: (err as Error).message },
+        'queuing a batch after commit failed; left to the reconciler',
+      );
+    }
   }
 
   /** Queues what a committed transition scheduled; on failure the reconciler does it later. */

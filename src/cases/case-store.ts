@@ -1,19 +1,51 @@
-import { eq } from 'drizzle-orm';
-import type { Tx } from '../db/client.js';
-import { insertMessage, type QueuedMessage } from '../db/outbox.js';
-import { caseEvents, cases, officials, stepInstances } from '../db/schema.js';
-import type { CaseState, OpenStep } from '../sop/case-state.js';
-import type { Effect } from '../sop/effects.js';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Tx } from '../db/index.js';
+import {
+  caseEvents,
+  cases,
+  type InsertOptions,
+  insertMessages,
+  type QueuedMessage,
+  stepInstances,
+} from '../db/index.js';
+import type { AuditEntry, CaseState, Effect, OpenStep } from '../sop/index.js';
 
 /** Loads a case with its open step, locking the row until the transaction ends. */
 export async function loadCaseForUpdate(tx: Tx, caseId: string): Promise<CaseState | null> {
   const [row] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update');
   if (!row) return null;
-  let openStep: OpenStep | null = null;
-  if (row.openInstanceId) {
-    const [s] = await tx.select().from(stepInstances).where(eq(stepInstances.id, row.openInstanceId));
-    if (s) {
-      openStep = {
+  const [step] = row.openInstanceId
+    ? await tx.select().from(stepInstances).where(eq(stepInstances.id, row.openInstanceId))
+    : [];
+  return stateOf(row, step);
+}
+
+/**
+ * Loads many cases with their open steps in two statements, locking the rows in id order (so
+ * two batches that share cases wait for each other instead of deadlocking). Cases not found
+ * are left out.
+ */
+export async function loadCasesForUpdate(tx: Tx, caseIds: readonly string[]): Promise<Map<string, CaseState>> {
+  const out = new Map<string, CaseState>();
+  if (caseIds.length === 0) return out;
+  const rows = await tx
+    .select()
+    .from(cases)
+    .where(inArray(cases.id, [...caseIds]))
+    .orderBy(asc(cases.id))
+    .for('update');
+  const openIds = rows.flatMap((r) => (r.openInstanceId ? [r.openInstanceId] : []));
+  const steps =
+    openIds.length > 0 ? await tx.select().from(stepInstances).where(inArray(stepInstances.id, openIds)) : [];
+  const stepById = new Map(steps.map((s) => [s.id, s]));
+  for (const row of rows)
+    out.set(row.id, stateOf(row, row.openInstanceId ? stepById.get(row.openInstanceId) : undefined));
+  return out;
+}
+
+function stateOf(row: typeof cases.$inferSelect, s: typeof stepInstances.$inferSelect | undefined): CaseState {
+  const openStep: OpenStep | null = s
+    ? {
         instanceId: s.id,
         seq: s.seq,
         stepId: s.stepId,
@@ -24,9 +56,13 @@ export async function loadCaseForUpdate(tx: Tx, caseId: string): Promise<CaseSta
         nextRung: s.nextRung,
         nextTimerAt: s.nextTimerAt,
         escalationLevel: s.escalationLevel,
-      };
-    }
-  }
+        pausedAt: s.pausedAt,
+        pauseUntil: s.pauseUntil,
+        pausedMs: s.pausedMs,
+        pauseRung: s.pauseRung,
+        clockEpoch: s.clockEpoch,
+      }
+    : null;
   return {
     id: row.id,
     ticket: row.ticket,
@@ -34,10 +70,12 @@ export async function loadCaseForUpdate(tx: Tx, caseId: string): Promise<CaseSta
     sopVersion: row.sopVersion,
     unitId: row.unitId,
     stakeholderId: row.stakeholderId,
+    initiatorId: row.initiatorId,
     status: row.status,
     outcome: row.outcome,
     openedAt: row.openedAt,
     closedAt: row.closedAt,
+    reopenUntil: row.reopenUntil,
     stepSeq: row.stepSeq,
     path: row.path,
     holders: row.holders,
@@ -56,11 +94,15 @@ export interface CaseIntake {
   readonly rahasia?: boolean;
   /** The secret of the public status link (/status/<ticket>?k=…), made when the case is filed. */
   readonly statusSecret?: string | null;
+  /** The case's own fields its SOP declares, by field id. */
+  readonly fields?: Readonly<Record<string, string>>;
 }
 
 export interface SavedTransition {
   readonly messages: readonly QueuedMessage[];
-  readonly timers: ReadonlyArray<{ instanceId: string; rung: number; at: Date }>;
+  readonly timers: ReadonlyArray<{ instanceId: string; rung: number; at: Date; epoch?: number }>;
+  /** A closed case's reopening window: when it ends unanswered, the closing becomes final. */
+  readonly finals?: ReadonlyArray<{ caseId: string; at: Date }>;
 }
 
 /** Writes a transition in the caller's transaction: case, step instances, audit, outbox rows. */
@@ -72,25 +114,31 @@ export async function saveTransition(
   intake?: CaseIntake,
   /** Working time of the step this transition left, from the unit's calendar. */
   leftWorkingMs?: number,
+  outbox: InsertOptions = {},
 ): Promise<SavedTransition> {
   const caseRow = {
     sopId: after.sopId,
     sopVersion: after.sopVersion,
     unitId: after.unitId,
     stakeholderId: after.stakeholderId,
+    initiatorId: after.initiatorId ?? null,
     status: after.status,
     outcome: after.outcome,
     openedAt: after.openedAt,
     closedAt: after.closedAt,
+    reopenUntil: after.reopenUntil ?? null,
     stepSeq: after.stepSeq,
     path: [...after.path],
     holders: { ...after.holders },
     openInstanceId: after.openStep?.instanceId ?? null,
   };
   if (before) {
-    await tx.update(cases).set(caseRow).where(eq(cases.id, after.id));
+    // A reminder or an escalation moves only the open step: the case row stays as it is.
+    if (caseRowChanged(before, after)) await tx.update(cases).set(caseRow).where(eq(cases.id, after.id));
   } else {
-    await tx.insert(cases).values({ id: after.id, ticket: after.ticket, ...caseRow, ...intake });
+    await tx
+      .insert(cases)
+      .values({ id: after.id, ticket: after.ticket, ...caseRow, ...intake, fields: { ...intake?.fields } });
   }
 
   for (const effect of effects) {
@@ -102,6 +150,7 @@ export async function saveTransition(
         outcome: effect.outcome,
         actorId: effect.actorId,
         note: effect.note,
+        notePublic: effect.notePublic ?? false,
         workingMs: leftWorkingMs ?? null,
         nextTimerAt: null,
       })
@@ -111,56 +160,177 @@ export async function saveTransition(
 
   const audits = effects.flatMap((e) => (e.type === 'audit' ? [e.entry] : []));
   if (audits.length > 0) {
-    await tx.insert(caseEvents).values(
-      audits.map((a) => ({
-        caseId: after.id,
-        at: a.at,
-        kind: a.kind,
-        actor: a.actor,
-        instanceId: a.instanceId,
-        stepId: a.stepId,
-        action: a.action,
-        note: a.note,
-        attachments: [...a.attachments],
-        target: a.target,
-      })),
-    );
+    await tx.insert(caseEvents).values(audits.map((a) => auditRow(after.id, a)));
   }
 
   for (const e of effects) {
-    if (e.type === 'assigned')
-      await tx.update(officials).set({ lastAssignedAt: e.at }).where(eq(officials.id, e.officialId));
+    if (e.type === 'assigned') await stampAssigned(tx, e.officialId, e.at);
   }
 
-  const queued: QueuedMessage[] = [];
-  for (const e of effects) {
-    if (e.type !== 'notify') continue;
-    const msgs = await insertMessage(tx, e.to, {
-      caseId: e.caseId,
-      instanceId: e.instanceId,
-      template: e.template,
-      params: e.params,
-      choices: e.choices,
-    });
-    queued.push(...msgs);
-  }
-  const timers = effects.flatMap((e) =>
-    e.type === 'timer' ? [{ instanceId: e.instanceId, rung: e.rung, at: e.at }] : [],
+  const queued: QueuedMessage[] = await insertMessages(
+    tx,
+    effects.flatMap((e) => (e.type === 'notify' ? [{ to: e.to, message: messageOf(e) }] : [])),
+    outbox,
   );
-  return { messages: queued, timers };
+  const timers = effects.flatMap((e) =>
+    e.type === 'timer' ? [{ instanceId: e.instanceId, rung: e.rung, at: e.at, epoch: e.epoch ?? 0 }] : [],
+  );
+  // A window opened by this transition (a closing, or a closing after a reopening) gets its timer.
+  const until = after.status === 'closed' ? (after.reopenUntil ?? null) : null;
+  const finals = until && until.getTime() !== before?.reopenUntil?.getTime() ? [{ caseId: after.id, at: until }] : [];
+  return { messages: queued, timers, finals };
 }
 
-async function upsertOpenStep(tx: Tx, caseId: string, open: OpenStep): Promise<void> {
-  const values = {
+export interface BatchedTransition {
+  readonly before: CaseState;
+  readonly after: CaseState;
+  readonly effects: readonly Effect[];
+  /** Working time of the step the transition left, if it left one. */
+  readonly leftWorkingMs?: number | undefined;
+}
+
+/**
+ * Writes many transitions of a timer batch in the caller's transaction. Those that only move
+ * the open step on and write audit rows, messages to officials and timers (a reminder, an
+ * escalation to a named superior) are written together: one statement for their steps, one
+ * for their audit rows, two for their messages. Any other goes through saveTransition.
+ */
+export async function saveTimerBatch(
+  tx: Tx,
+  items: readonly BatchedTransition[],
+  outbox: InsertOptions = {},
+): Promise<SavedTransition[]> {
+  const out: SavedTransition[] = [];
+  const simple: BatchedTransition[] = [];
+  for (const item of items) {
+    if (isStepOnly(item)) simple.push(item);
+    else {
+      out.push(await saveTransition(tx, item.before, item.after, item.effects, undefined, item.leftWorkingMs, outbox));
+    }
+  }
+  if (simple.length === 0) return out;
+
+  const steps = simple.flatMap(({ after }) => (after.openStep ? [{ caseId: after.id, open: after.openStep }] : []));
+  await tx
+    .insert(stepInstances)
+    .values(
+      steps.map(({ caseId, open }) => ({
+        id: open.instanceId,
+        caseId,
+        seq: open.seq,
+        stepId: open.stepId,
+        enteredAt: open.enteredAt,
+        ...openStepValues(open),
+      })),
+    )
+    .onConflictDoUpdate({
+      target: stepInstances.id,
+      set: {
+        assigneeId: sql`excluded.assignee_id`,
+        onBehalfOf: sql`excluded.on_behalf_of`,
+        dueAt: sql`excluded.due_at`,
+        nextRung: sql`excluded.next_rung`,
+        nextTimerAt: sql`excluded.next_timer_at`,
+        escalationLevel: sql`excluded.escalation_level`,
+        pausedAt: sql`excluded.paused_at`,
+        pauseUntil: sql`excluded.pause_until`,
+        pausedMs: sql`excluded.paused_ms`,
+        pauseRung: sql`excluded.pause_rung`,
+        clockEpoch: sql`excluded.clock_epoch`,
+      },
+    });
+  const audits = simple.flatMap(({ after, effects }) =>
+    effects.flatMap((e) => (e.type === 'audit' ? [auditRow(after.id, e.entry)] : [])),
+  );
+  if (audits.length > 0) await tx.insert(caseEvents).values(audits);
+  const messages = await insertMessages(
+    tx,
+    simple.flatMap(({ effects }) =>
+      effects.flatMap((e) =>
+        e.type === 'notify' && e.to.kind === 'official' ? [{ to: e.to, message: messageOf(e) }] : [],
+      ),
+    ),
+    outbox,
+  );
+  const timers = simple.flatMap(({ effects }) =>
+    effects.flatMap((e) =>
+      e.type === 'timer' ? [{ instanceId: e.instanceId, rung: e.rung, at: e.at, epoch: e.epoch ?? 0 }] : [],
+    ),
+  );
+  out.push({ messages, timers });
+  return out;
+}
+
+/** A transition that keeps the same step open and only writes audit rows, messages to officials and timers. */
+function isStepOnly({ before, after, effects }: BatchedTransition): boolean {
+  if (!before.openStep || before.openStep.instanceId !== after.openStep?.instanceId) return false;
+  if (caseRowChanged(before, after)) return false;
+  return effects.every(
+    (e) => e.type === 'audit' || e.type === 'timer' || (e.type === 'notify' && e.to.kind === 'official'),
+  );
+}
+
+/** Whether the transition changed anything the case row holds (the open step's own fields live in step_instances). */
+function caseRowChanged(before: CaseState, after: CaseState): boolean {
+  const { openStep: b, ...restBefore } = before;
+  const { openStep: a, ...restAfter } = after;
+  if ((b?.instanceId ?? null) !== (a?.instanceId ?? null)) return true;
+  return JSON.stringify(restBefore) !== JSON.stringify(restAfter);
+}
+
+function messageOf(e: Extract<Effect, { type: 'notify' }>) {
+  return { caseId: e.caseId, instanceId: e.instanceId, template: e.template, params: e.params, choices: e.choices };
+}
+
+function auditRow(caseId: string, a: AuditEntry) {
+  return {
+    caseId,
+    at: a.at,
+    kind: a.kind,
+    actor: a.actor,
+    instanceId: a.instanceId,
+    stepId: a.stepId,
+    action: a.action,
+    note: a.note,
+    attachments: [...a.attachments],
+    absent: [...a.absent],
+    target: a.target,
+  };
+}
+
+function openStepValues(open: OpenStep) {
+  return {
     assigneeId: open.assigneeId,
     onBehalfOf: open.onBehalfOf,
     dueAt: open.dueAt,
     nextRung: open.nextRung,
     nextTimerAt: open.nextTimerAt,
     escalationLevel: open.escalationLevel,
+    pausedAt: open.pausedAt ?? null,
+    pauseUntil: open.pauseUntil ?? null,
+    pausedMs: open.pausedMs ?? 0,
+    pauseRung: open.pauseRung ?? null,
+    clockEpoch: open.clockEpoch ?? 0,
   };
+}
+
+async function upsertOpenStep(tx: Tx, caseId: string, open: OpenStep): Promise<void> {
+  const values = openStepValues(open);
   await tx
     .insert(stepInstances)
     .values({ id: open.instanceId, caseId, seq: open.seq, stepId: open.stepId, enteredAt: open.enteredAt, ...values })
     .onConflictDoUpdate({ target: stepInstances.id, set: values });
+}
+
+/**
+ * Moves the round-robin on: the official was given a step at `at`. Concurrent submissions pick
+ * the same longest-waiting official, and a plain UPDATE made each wait for the other's commit on
+ * that row. A row another transaction holds is skipped instead: that transaction is stamping
+ * the same official at about the same time, and the stamp only orders who is picked next.
+ */
+async function stampAssigned(tx: Tx, officialId: string, at: Date): Promise<void> {
+  await tx.execute(
+    sql`update officials set last_assigned_at = ${at.toISOString()}::timestamptz
+        where id = (select id from officials where id = ${officialId} for update skip locked)`,
+  );
 }

@@ -1,30 +1,42 @@
-import { and, gt, lte } from 'drizzle-orm';
-import type { Tx } from '../db/client.js';
-import { delegations, officials } from '../db/schema.js';
-import type { Directory } from '../sop/directory.js';
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../db/index.js';
+import { queryRows } from '../db/index.js';
+import type { Delegation, Directory, OfficialEntry } from '../sop/index.js';
 
-/** Every official and the delegations in force now: what the engine assigns and escalates from. */
+/** Epoch milliseconds as JSON gives them; the column's own precision is kept to the millisecond. */
+type Millis = number | null;
+
+/**
+ * Every official and the delegations in force now: what the engine assigns and escalates from.
+ * Both in one statement (each aggregated to JSON), since every submission and event loads them.
+ */
 export async function loadDirectory(tx: Tx, now: Date): Promise<Directory> {
-  const [people, delegated] = await Promise.all([
-    tx
-      .select({
-        id: officials.id,
-        roleId: officials.roleId,
-        unitId: officials.unitId,
-        superiorId: officials.superiorId,
-        active: officials.active,
-        lastAssignedAt: officials.lastAssignedAt,
-      })
-      .from(officials),
-    tx
-      .select({
-        officialId: delegations.officialId,
-        delegateId: delegations.delegateId,
-        from: delegations.startsAt,
-        until: delegations.endsAt,
-      })
-      .from(delegations)
-      .where(and(lte(delegations.startsAt, now), gt(delegations.endsAt, now))),
-  ]);
-  return { officials: people, delegations: delegated };
+  const at = now.toISOString();
+  const [row] = await queryRows<{
+    people: Array<Omit<OfficialEntry, 'lastAssignedAt'> & { lastAssignedAt: Millis }>;
+    delegated: Array<{ officialId: string; delegateId: string; from: number; until: number }>;
+  }>(
+    tx,
+    sql`
+    select
+      (select coalesce(json_agg(json_build_object(
+         'id', id, 'roleId', role_id, 'unitId', unit_id, 'superiorId', superior_id, 'active', active,
+         'lastAssignedAt', extract(epoch from last_assigned_at) * 1000)), '[]'::json)
+       from officials) as people,
+      (select coalesce(json_agg(json_build_object(
+         'officialId', official_id, 'delegateId', delegate_id,
+         'from', extract(epoch from starts_at) * 1000, 'until', extract(epoch from ends_at) * 1000)), '[]'::json)
+       from delegations where starts_at <= ${at}::timestamptz and ends_at > ${at}::timestamptz) as delegated`,
+  );
+  const officials: OfficialEntry[] = (row?.people ?? []).map((o) => ({
+    ...o,
+    lastAssignedAt: o.lastAssignedAt === null ? null : new Date(o.lastAssignedAt),
+  }));
+  const delegations: Delegation[] = (row?.delegated ?? []).map((d) => ({
+    officialId: d.officialId,
+    delegateId: d.delegateId,
+    from: new Date(d.from),
+    until: new Date(d.until),
+  }));
+  return { officials, delegations };
 }

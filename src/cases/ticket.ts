@@ -1,16 +1,52 @@
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.js';
-import { ticketCounters } from '../db/schema.js';
+import type { Tx } from '../db/index.js';
+import { queryRows } from '../db/index.js';
 
-/** The next ticket number, e.g. SMS-2026-000123; numbering restarts each year. */
-export async function nextTicket(tx: Tx, prefix: string, year: number): Promise<string> {
-  const [row] = await tx
-    .insert(ticketCounters)
-    .values({ prefix, year, last: 1 })
-    .onConflictDoUpdate({
-      target: [ticketCounters.prefix, ticketCounters.year],
-      set: { last: sql`${ticketCounters.last} + 1` },
-    })
-    .returning({ last: ticketCounters.last });
-  return `${prefix}-${year}-${String(row?.last ?? 1).padStart(6, '0')}`;
+/**
+ * Ticket numbers, e.g. SMS-2026-000123; numbering restarts each year.
+ *
+ * Each prefix and year draws from its own Postgres sequence. A counter row updated in the
+ * submission's transaction stayed locked until commit, so concurrent submissions queued on it
+ * one at a time; nextval never waits. A submission that rolls back leaves a gap in the numbers,
+ * which the tickets' only promise (unique, increasing) allows. The ticket_counters table of
+ * earlier versions seeds a year's sequence when it is made, so numbering goes on from it.
+ */
+export class TicketNumbers {
+  /** Sequences seen committed in this service's database: they need no check again. */
+  readonly #known = new Set<string>();
+
+  async next(tx: Tx, prefix: string, year: number): Promise<string> {
+    const name = sequenceName(prefix, year);
+    if (!this.#known.has(name)) {
+      const [found] = await queryRows<{ seq: string | null }>(tx, sql`select to_regclass(${name})::text as seq`);
+      // Seen only if committed (or made earlier in this transaction, which this never does).
+      if (found?.seq) this.#known.add(name);
+      else await makeSequence(tx, name, prefix, year);
+    }
+    const [drawn] = await queryRows<{ n: string | number }>(tx, sql`select nextval(${name}::regclass) as n`);
+    if (drawn === undefined) throw new Error(`no number from ${name}`);
+    return `${prefix}-${year}-${String(drawn.n).padStart(6, '0')}`;
+  }
+}
+
+/**
+ * Makes a year's sequence in the caller's transaction, under a lock that serialises makers
+ * (two concurrent CREATE SEQUENCE IF NOT EXISTS can collide in the catalog). It is not marked
+ * known: the transaction may still roll back, taking the sequence with it.
+ */
+async function makeSequence(tx: Tx, name: string, prefix: string, year: number): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('siput:ticket-sequences'))`);
+  await tx.execute(sql.raw(`create sequence if not exists ${name} minvalue 1`));
+  // A fresh sequence (never drawn from) goes on from the counter row of earlier versions.
+  await tx.execute(
+    sql`select setval(${name}::regclass, c.last) from ticket_counters c
+        where c.prefix = ${prefix} and c.year = ${year} and c.last > 0
+          and not (select is_called from ${sql.raw(name)})`,
+  );
+}
+
+/** Prefixes are 2–6 capital letters (the SOP schema checks), so the name needs no quoting. */
+function sequenceName(prefix: string, year: number): string {
+  if (!/^[A-Z]{2,6}$/.test(prefix) || !Number.isInteger(year)) throw new Error(`bad ticket prefix ${prefix}`);
+  return `ticket_${prefix.toLowerCase()}_${year}`;
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { AdminAccountError, addAdminAccount } from '../web/admin/accounts.js';
-import { type CliContext, CliError } from './context.js';
+import { AdminAccountError, addAdminAccount } from '../web/index.js';
+import type { CliContext } from './context.js';
+import { CliError } from './errors.js';
 
 const ADD_USAGE =
   'usage: admin add --username NAME --name "FULL NAME" --role admin|pimpinan --password-stdin  (the password is read from standard input, so it stays out of shell history)';

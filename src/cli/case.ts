@@ -1,15 +1,18 @@
 import { parseArgs } from 'node:util';
 import { asc, eq, inArray } from 'drizzle-orm';
-import { SopRegistry } from '../cases/sop-registry.js';
-import type { Db } from '../db/client.js';
-import { caseEvents, cases, officials, stepInstances, units } from '../db/schema.js';
-import { type CliContext, CliError } from './context.js';
+import { SopRegistry } from '../cases/index.js';
+import type { Db } from '../db/index.js';
+import { caseEvents, cases, officials, stepInstances, units } from '../db/index.js';
+import { openCommand } from './case-open.js';
+import type { CliContext } from './context.js';
+import { CliError } from './errors.js';
 import { formatTime, table } from './format.js';
 
 export async function caseCommand(ctx: CliContext, args: readonly string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'show') return show(ctx, rest);
-  throw new CliError(`unknown command "case ${sub ?? ''}": use "case show TICKET"`);
+  if (sub === 'open') return openCommand(ctx, rest);
+  throw new CliError(`unknown command "case ${sub ?? ''}": use "case show TICKET" or "case open --sop ID ..."`);
 }
 
 /** The timeline of one case: its step visits, then its audit trail, in the unit's time zone. */

@@ -1,5 +1,6 @@
 import { type Config, loadConfig } from '../config.js';
-import { type Database, openDatabase } from '../db/client.js';
+import { type Database, ensureDefaultUnit, openDatabase } from '../db/index.js';
+import { CliError } from './errors.js';
 
 /** Where a command writes; process.stdout and process.stderr fit, and so does a test's buffer. */
 export interface Writer {
@@ -13,11 +14,6 @@ export interface CliIo {
   readonly env?: Record<string, string | undefined>;
   /** Standard input, for secrets that must not appear in the command line; process.stdin when left out. */
   readonly stdin?: AsyncIterable<string | Buffer>;
-}
-
-/** A mistake of the person at the keyboard: shown as one line, without a stack. */
-export class CliError extends Error {
-  override readonly name = 'CliError';
 }
 
 /** What a command gets: output, settings read on first use, and the database on request. */
@@ -46,7 +42,7 @@ export class CliContext {
     return this.#config;
   }
 
-  /** Opens the database the way the service does, runs `use`, and always closes it. */
+  /** Opens the database the way the service does (with its default unit), runs `use`, and always closes it. */
   async withDatabase<T>(use: (database: Database) => Promise<T>): Promise<T> {
     const { DATABASE_URL, DATA_DIR } = this.config;
     let database: Database;
@@ -59,6 +55,7 @@ export class CliContext {
       throw err;
     }
     try {
+      await ensureDefaultUnit(database.db, this.config);
       return await use(database);
     } finally {
       await database.close();

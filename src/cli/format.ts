@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
-import { TIME_ZONES, zoneOf } from '../sop/working-calendar.js';
+import { formatMoment } from '../i18n/index.js';
+import { zoneOf } from '../sop/index.js';
 
 /**
  * Columns padded to their widest cell. An empty cell shows as "-" and a line break in a cell (a
@@ -21,15 +21,7 @@ export function table(headers: readonly string[], rows: ReadonlyArray<readonly s
     .join('\n');
 }
 
-/** "WIB", "WITA" or "WIT" for Indonesia's zones; the IANA name for any other. */
-export function zoneLabel(zone: string): string {
-  const iana = zoneOf(zone);
-  const short = Object.entries(TIME_ZONES).find(([, name]) => name === iana)?.[0];
-  return short ?? iana;
-}
-
-/** "2026-03-02 08:00 WIB": local time in the zone, labelled; "-" for no time. */
+/** "2 Mar 2026 08:00 WIB", the one date style, in English as the CLI speaks it; "-" for no time. */
 export function formatTime(at: Date | null, zone: string): string {
-  if (!at) return '-';
-  return `${DateTime.fromJSDate(at, { zone: zoneOf(zone) }).toFormat('yyyy-MM-dd HH:mm')} ${zoneLabel(zone)}`;
+  return at ? formatMoment(at, 'en', zoneOf(zone)) : '-';
 }

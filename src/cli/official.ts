@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
 import { asc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { createLinkCode } from '../db/link-codes.js';
-import { addOfficial } from '../db/officials.js';
-import { officials } from '../db/schema.js';
-import { type CliContext, CliError } from './context.js';
+import { assignWaitingSteps } from '../cases/index.js';
+import { addOfficial, createLinkCode, officials } from '../db/index.js';
+import { cliCaseService } from './case-engine.js';
+import type { CliContext } from './context.js';
+import { CliError } from './errors.js';
 import { table } from './format.js';
+import { CliQueues } from './queues.js';
 
 const ADD_USAGE = 'usage: official add --nip NIP --name NAME --role ROLE --unit UNIT [--superior NIP] [--lang id|en]';
 
@@ -35,10 +37,23 @@ async function add(ctx: CliContext, args: readonly string[]): Promise<number> {
   const { nip, name, role, unit, superior, lang } = values;
   if (!nip || !name || !role || !unit) throw new CliError(ADD_USAGE);
   if (lang !== 'id' && lang !== 'en') throw new CliError(`--lang must be id or en, not "${lang}"`);
-  const id = await ctx.withDatabase(({ db }) =>
-    addOfficial(db, { nip, name, roleId: role, unitId: unit, superiorNip: superior, language: lang }),
-  );
+  const queues = new CliQueues(ctx.config);
+  const { id, assigned } = await ctx
+    .withDatabase(async ({ db }) => {
+      const id = await addOfficial(db, {
+        nip,
+        name,
+        roleId: role,
+        unitId: unit,
+        superiorNip: superior,
+        language: lang,
+      });
+      // Steps that waited for a holder of this role are theirs now; they are told once they link a chat.
+      return { id, assigned: await assignWaitingSteps(cliCaseService(ctx, db, queues), db) };
+    })
+    .finally(() => queues.close());
   ctx.out(id);
+  if (assigned > 0) ctx.err(`${assigned} waiting step(s) given to a holder; see "case show TICKET"`);
   return 0;
 }
 

@@ -1,9 +1,11 @@
+import '../texts.js';
 import { ConfigError } from '../config.js';
-import { DirectoryError } from '../db/officials.js';
-import { SopDefinitionError } from '../sop/errors.js';
+import { DirectoryError } from '../db/index.js';
+import { SopDefinitionError } from '../sop/index.js';
 import { adminCommand } from './admin.js';
 import { caseCommand } from './case.js';
-import { CliContext, CliError, type CliIo } from './context.js';
+import { CliContext, type CliIo } from './context.js';
+import { CliError } from './errors.js';
 import { officialCommand } from './official.js';
 import { sopCommand } from './sop.js';
 import { unitCommand } from './unit.js';

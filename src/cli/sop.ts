@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadSopFile, loadSopFolder } from '../sop/catalog.js';
-import { type CliContext, CliError } from './context.js';
+import { loadSopFile, loadSopFolder } from '../sop/index.js';
+import type { CliContext } from './context.js';
+import { CliError } from './errors.js';
 import { table } from './format.js';
 
 export async function sopCommand(ctx: CliContext, args: readonly string[]): Promise<number> {

@@ -3,16 +3,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
+import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
+import pg from 'pg';
+import { DatabaseBusyError } from './errors.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
-/** The one database type the code uses: postgres.js and PGlite both satisfy it. */
+/** The one database type the code uses: node-postgres and PGlite both satisfy it. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 /** A transaction or the database itself: queries run the same on both. */
 export type Tx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -30,24 +31,38 @@ export interface DatabaseOptions {
   url?: string | undefined;
   /** Folder for the PGlite data; ignored with a url. Undefined keeps PGlite in memory (tests). */
   dataDir?: string | undefined;
-  /** postgres.js pool size; default 10. */
+  /** Connection pool size; default 10. */
   max?: number;
+  /**
+   * Told when the server drops a connection (a restart, a crash, a network cut); the pool replaces
+   * it. Default: ignored. The service logs it.
+   */
+  onConnectionLost?: (err: Error) => void;
 }
+
+/**
+ * How long a query waits for a connection when the pool has none free or the server does not
+ * answer: a request fails in seconds during an outage instead of hanging.
+ */
+const CONNECT_TIMEOUT_MS = 5000;
 
 /** Opens the database and applies pending migrations. */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
-    const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {} });
-    const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    const pool = serverPool(opts.url, opts.max ?? 10, opts.onConnectionLost);
+    const db = drizzlePostgres(pool, { schema }) as unknown as Db;
     // Two processes starting together must not both migrate: one connection holds an advisory lock.
-    const migrator = postgres(opts.url, { max: 1, onnotice: () => {} });
+    const migrator = serverPool(opts.url, 1, opts.onConnectionLost);
     try {
-      await migrator`select pg_advisory_lock(727472)`;
+      await migrator.query('select pg_advisory_lock(727472)');
       await migratePostgres(drizzlePostgres(migrator, { schema }), { migrationsFolder });
+    } catch (err) {
+      await pool.end();
+      throw err;
     } finally {
-      await migrator.end({ timeout: 5 });
+      await migrator.end();
     }
-    return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+    return { db, kind: 'postgres', close: () => pool.end() };
   }
   let dir: string | undefined;
   let unlock = () => {};
@@ -74,9 +89,26 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   }
 }
 
-export class DatabaseBusyError extends Error {
-  override readonly name = 'DatabaseBusyError';
-  readonly code = 'database_busy';
+/**
+ * node-postgres rather than postgres.js: postgres.js 3.4.x throws from a setImmediate callback when
+ * a connection closes under load (porsager/postgres #1154, #1208; `Cannot read properties of null
+ * (reading 'write')`), which no caller can catch, so a Postgres restart killed the process. pg
+ * reports a lost connection as an 'error' event instead, and drops that client from the pool.
+ * The event must have a listener on every client, checked out or idle: unheard, an 'error' event
+ * is an uncaught exception too. The query in hand rejects on its own.
+ */
+function serverPool(url: string, max: number, onLost: ((err: Error) => void) | undefined): pg.Pool {
+  const lost = (err: Error) => onLost?.(err);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+  });
+  // The pool re-emits an idle client's error, which the client's own listener already reported.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', lost));
+  return pool;
 }
 
 /**
@@ -110,4 +142,19 @@ function isAlive(pid: number): boolean {
 
 export async function ping(db: Db): Promise<void> {
   await db.execute(sql`select 1`);
+}
+
+/**
+ * One plain connection for administrative statements (create or drop a database, seed in bulk),
+ * ended afterwards. Statements without parameters may hold several commands separated by `;`.
+ */
+export async function withConnection<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
 }

@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from './client.js';
+import { DirectoryError } from './errors.js';
 import { channelLinks, officials, units } from './schema.js';
-
-export class DirectoryError extends Error {
-  override readonly name = 'DirectoryError';
-  constructor(
-    readonly code: 'unknown_unit' | 'unknown_superior' | 'duplicate_nip',
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface NewOfficial {
   readonly nip: string;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, ne } from 'drizzle-orm';
-import type { Recipient } from '../sop/effects.js';
+import { and, desc, eq, inArray, isNull, ne, or } from 'drizzle-orm';
+import type { Recipient } from '../sop/index.js';
 import type { Tx } from './client.js';
-import { channelLinks, messages, officials } from './schema.js';
+import { channelLinks, messages, officials, stakeholders, stepInstances } from './schema.js';
 
 export interface QueuedMessage {
   readonly id: string;
@@ -17,6 +17,11 @@ export interface NewMessage {
   readonly choices?: readonly { action: string; label: { id: string; en?: string | undefined } }[];
 }
 
+export interface InsertOptions {
+  /** Email is set up (SMTP_URL): a stakeholder with no chat but an email address is written to by email. */
+  readonly email?: boolean;
+}
+
 /**
  * Puts a message for a person in the outbox, addressed to their most recently used active chat.
  * A person with no reachable chat still gets a row, marked undeliverable, so nothing is lost
@@ -28,6 +33,7 @@ export async function insertMessage(
   to: Recipient,
   message: NewMessage,
   avoidChannel?: string,
+  opts: InsertOptions = {},
 ): Promise<QueuedMessage[]> {
   if (to.kind === 'admins') {
     const alerted = await alertOfficials(tx, to.unitId);
@@ -42,8 +48,50 @@ export async function insertMessage(
     }
     return queued.filter(isQueued);
   }
-  const link = await activeLink(tx, to.kind, to.id, avoidChannel);
+  let link = await activeLink(tx, to.kind, to.id, avoidChannel);
+  if (!link && to.kind === 'stakeholder' && opts.email) {
+    const email = await emailAddressOf(tx, to.id);
+    if (email) link = { channel: EMAIL_CHANNEL, address: email };
+  }
   return [await insertRow(tx, { kind: to.kind, id: to.id }, link, message)].filter(isQueued);
+}
+
+export const EMAIL_CHANNEL = 'email';
+
+/** A stakeholder's email address, unless they asked for no email or were erased. */
+export async function emailAddressOf(tx: Tx, stakeholderId: string): Promise<string | null> {
+  const [person] = await tx
+    .select({ email: stakeholders.email })
+    .from(stakeholders)
+    .where(and(eq(stakeholders.id, stakeholderId), isNull(stakeholders.emailStoppedAt), isNull(stakeholders.erasedAt)));
+  return person?.email ?? null;
+}
+
+/**
+ * The same message again, by email, for a stakeholder whose chat could not reach them. Only
+ * messages about a case are forwarded (a chat's replies mean nothing outside it), and each at most
+ * once: a retried job does not send a second email. Null when there is nothing to send.
+ */
+export async function forwardByEmail(tx: Tx, messageId: string): Promise<QueuedMessage | null> {
+  const [row] = await tx.select().from(messages).where(eq(messages.id, messageId));
+  if (row?.recipientKind !== 'stakeholder' || row.channel === EMAIL_CHANNEL || !row.caseId) return null;
+  const email = await emailAddressOf(tx, row.recipientId);
+  if (!email) return null;
+  const id = randomUUID();
+  const inserted = await tx
+    .insert(messages)
+    .values({
+      ...rowOf(id, { ...row, choices: row.choices }),
+      recipientKind: row.recipientKind,
+      recipientId: row.recipientId,
+      channel: EMAIL_CHANNEL,
+      address: email,
+      status: 'pending',
+      forwardedFrom: row.id,
+    })
+    .onConflictDoNothing()
+    .returning({ id: messages.id });
+  return inserted.length > 0 ? { id, channel: EMAIL_CHANNEL } : null;
 }
 
 /** Rows with no reachable chat stay undeliverable in the table; only the others get a job. */
@@ -97,6 +145,101 @@ export async function insertChatMessage(
   return { id, channel };
 }
 
+/**
+ * insertMessage for many messages at once (a submission's, a batch of reminders'): the chats of
+ * every person they go to are looked up in one statement and the rows written in one, in the
+ * given order. Each recipient gets the rows insertMessage would write: to their most recently
+ * used active chat, by email for a stakeholder with none (when email is set up), else undeliverable;
+ * "admins" to each official who receives the alerts.
+ */
+export async function insertMessages(
+  tx: Tx,
+  items: ReadonlyArray<{ to: Recipient; message: NewMessage }>,
+  opts: InsertOptions = {},
+): Promise<QueuedMessage[]> {
+  if (items.length === 0) return [];
+  const alerted = new Map<string, string[]>();
+  for (const { to } of items) {
+    if (to.kind === 'admins' && !alerted.has(to.unitId)) alerted.set(to.unitId, await alertOfficials(tx, to.unitId));
+  }
+  const people = items.flatMap(
+    ({ to }): Array<{ kind: 'official' | 'stakeholder'; id: string }> =>
+      to.kind === 'admins' ? (alerted.get(to.unitId) ?? []).map((id) => ({ kind: 'official', id })) : [to],
+  );
+  const links = await latestLinks(tx, people);
+  const emails = new Map<string, string | null>();
+  if (opts.email) {
+    for (const p of people) {
+      if (p.kind === 'stakeholder' && !links.has(linkKey(p)) && !emails.has(p.id)) {
+        emails.set(p.id, await emailAddressOf(tx, p.id));
+      }
+    }
+  }
+  const rows = items.flatMap(({ to, message }) => {
+    const row = (recipient: { kind: string; id: string }, link: { channel: string; address: string } | undefined) => ({
+      ...rowOf(randomUUID(), message),
+      recipientKind: recipient.kind,
+      recipientId: recipient.id,
+      channel: link?.channel ?? null,
+      address: link?.address ?? null,
+      status: link ? ('pending' as const) : ('undeliverable' as const),
+    });
+    if (to.kind === 'admins') {
+      const ids = alerted.get(to.unitId) ?? [];
+      if (ids.length === 0) return [row({ kind: 'admins', id: to.unitId }, undefined)];
+      return ids.map((id) => row({ kind: 'official', id }, links.get(linkKey({ kind: 'official', id }))));
+    }
+    const email = to.kind === 'stakeholder' ? emails.get(to.id) : null;
+    return [row(to, links.get(linkKey(to)) ?? (email ? { channel: EMAIL_CHANNEL, address: email } : undefined))];
+  });
+  await tx.insert(messages).values(rows);
+  return rows.flatMap((r) => (r.channel ? [{ id: r.id, channel: r.channel }] : []));
+}
+
+const linkKey = (p: { kind: string; id: string }) => `${p.kind}:${p.id}`;
+
+/** Each person's most recently used active chat, by linkKey, in one statement. */
+async function latestLinks(
+  tx: Tx,
+  people: ReadonlyArray<{ kind: 'official' | 'stakeholder'; id: string }>,
+): Promise<Map<string, { channel: string; address: string }>> {
+  const byKind = (kind: 'official' | 'stakeholder') => [
+    ...new Set(people.filter((p) => p.kind === kind).map((p) => p.id)),
+  ];
+  const officialIds = byKind('official');
+  const stakeholderIds = byKind('stakeholder');
+  const found = new Map<string, { channel: string; address: string; lastSeenAt: Date }>();
+  if (officialIds.length + stakeholderIds.length === 0) return found;
+  const rows = await tx
+    .select({
+      ownerKind: channelLinks.ownerKind,
+      ownerId: channelLinks.ownerId,
+      channel: channelLinks.channel,
+      address: channelLinks.address,
+      lastSeenAt: channelLinks.lastSeenAt,
+    })
+    .from(channelLinks)
+    .where(
+      and(
+        eq(channelLinks.active, true),
+        or(
+          officialIds.length > 0
+            ? and(eq(channelLinks.ownerKind, 'official'), inArray(channelLinks.ownerId, officialIds))
+            : undefined,
+          stakeholderIds.length > 0
+            ? and(eq(channelLinks.ownerKind, 'stakeholder'), inArray(channelLinks.ownerId, stakeholderIds))
+            : undefined,
+        ),
+      ),
+    );
+  for (const link of rows) {
+    const key = linkKey({ kind: link.ownerKind, id: link.ownerId });
+    const seen = found.get(key);
+    if (!seen || link.lastSeenAt > seen.lastSeenAt) found.set(key, link);
+  }
+  return found;
+}
+
 function rowOf(id: string, message: NewMessage) {
   return {
     id,
@@ -123,4 +266,31 @@ async function activeLink(tx: Tx, kind: 'official' | 'stakeholder', id: string, 
     .orderBy(desc(channelLinks.lastSeenAt))
     .limit(1);
   return link;
+}
+
+/**
+ * Messages kept undeliverable because the official had no chat yet, sent now to the chat they
+ * just linked: the steps given to them meanwhile, and reminders of those. Only what concerns a
+ * step still open goes out; news of a step already left would only confuse. Each row moves from
+ * undeliverable to pending once, so a second link sends nothing twice.
+ */
+export async function releaseHeldMessages(
+  tx: Tx,
+  officialId: string,
+  link: { channel: string; address: string },
+): Promise<QueuedMessage[]> {
+  const stillOpen = tx.select({ id: stepInstances.id }).from(stepInstances).where(isNull(stepInstances.leftAt));
+  const rows = await tx
+    .update(messages)
+    .set({ status: 'pending', channel: link.channel, address: link.address, lastError: null })
+    .where(
+      and(
+        eq(messages.recipientKind, 'official'),
+        eq(messages.recipientId, officialId),
+        eq(messages.status, 'undeliverable'),
+        inArray(messages.instanceId, stillOpen),
+      ),
+    )
+    .returning({ id: messages.id, channel: messages.channel });
+  return rows.flatMap((r) => (r.channel ? [{ id: r.id, channel: r.channel }] : []));
 }

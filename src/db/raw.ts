@@ -2,9 +2,9 @@ import type { SQL } from 'drizzle-orm';
 import type { Tx } from './client.js';
 
 /**
- * Rows of a hand-written query. postgres.js answers with an array and PGlite with `{ rows }`;
- * both leave timestamps as text and postgres.js leaves bigint as text, so callers read values
- * through `dateOf` and `Number`.
+ * Rows of a hand-written query. node-postgres and PGlite answer with `{ rows }` (an array is still
+ * read, for drivers that answer with one); drizzle leaves timestamps as text and node-postgres
+ * leaves bigint as text, so callers read values through `dateOf` and `Number`.
  */
 export async function queryRows<T>(db: Tx, query: SQL): Promise<T[]> {
   const result: unknown = await db.execute(query);

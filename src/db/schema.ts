@@ -12,7 +12,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { WorkingHours } from '../sop/working-calendar.js';
+import type { HoursPeriod, WorkingHours } from '../sop/index.js';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => at('created_at').notNull().defaultNow();
@@ -24,8 +24,68 @@ export const units = pgTable('units', {
   timeZone: text('time_zone').notNull().default('Asia/Jakarta'),
   /** Per ISO weekday lists of {start,end}; null means Mon–Fri 08:00–16:00. */
   workingHours: jsonb('working_hours').$type<WorkingHours | null>(),
+  /**
+   * The SOPs the unit runs: stakeholder SOPs appear in the chat menu in this order (their cases
+   * run here), officials of the unit open only the listed official SOPs, and the people page checks
+   * the roles of these only. Null: COMPLAINT_SOP in the menu (the default unit's only) and every
+   * SOP officials open; the people page then checks COMPLAINT_SOP's roles.
+   */
+  offeredSops: jsonb('offered_sops').$type<string[] | null>(),
+  /** Date ranges with their own hours (jam kerja Ramadan), set each year by the unit. */
+  hoursPeriods: jsonb('hours_periods').$type<HoursPeriod[]>().notNull().default([]),
+  /**
+   * The highest role an escalation in this unit reaches (e.g. its head), when lower than the SOP's
+   * ceiling; beyond it the unit's admins are alerted. Null: the SOP's ceiling, else its chain's top.
+   */
+  escalationCeiling: text('escalation_ceiling'),
+  /** The unit's logo (PNG or JPEG) under DATA_DIR/logos: its letterhead, and wherever the unit shows itself. */
+  logo: jsonb('logo').$type<UnitLogo | null>(),
+  /** The kop surat and signature block of the unit's printed reports; null until an admin sets them. */
+  letterhead: jsonb('letterhead').$type<Letterhead | null>(),
   createdAt: createdAt(),
 });
+
+export interface UnitLogo {
+  /** The stored file's name under DATA_DIR/logos (a fresh id, never the uploaded name). */
+  readonly id: string;
+  readonly mime: 'image/png' | 'image/jpeg';
+  /** Names the logo's version in its URL, so browsers may keep it for good. */
+  readonly sha256: string;
+}
+
+export interface Letterhead {
+  /** Lines under the unit's name on the kop: the parent body above it, the address, phone and e-mail. */
+  readonly parent: string;
+  readonly address: string;
+  readonly contact: string;
+  /** Where reports are signed, e.g. "Jakarta". */
+  readonly place: string;
+  readonly signerName: string;
+  readonly signerNip: string;
+  /** The signer's jabatan, e.g. "Kepala Bagian Organisasi dan Tata Laksana". */
+  readonly signerPosition: string;
+}
+
+/**
+ * A unit's own change to the national holiday list: a local day off (off) or a national day off the
+ * unit works after all (a cuti bersama changed by a revised SKB). Every process reads them again
+ * within CALENDAR_REFRESH_SECONDS.
+ */
+export const unitDaysOff = pgTable(
+  'unit_days_off',
+  {
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+    /** Local date in the unit's zone, YYYY-MM-DD. */
+    date: text('date').notNull(),
+    off: boolean('off').notNull(),
+    reason: text('reason').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.date] })],
+);
 
 export const officials = pgTable(
   'officials',
@@ -73,6 +133,8 @@ export const stakeholders = pgTable('stakeholders', {
   consentAt: at('consent_at'),
   /** Set when the person's data was erased (UU PDP): personal fields are anonymised, cases kept. */
   erasedAt: at('erased_at'),
+  /** The person asked for no more email (the link in each email, or the status page). */
+  emailStoppedAt: at('email_stopped_at'),
   createdAt: createdAt(),
 });
 
@@ -105,10 +167,28 @@ export const sopDefinitions = pgTable(
     title: text('title').notNull(),
     definition: jsonb('definition').notNull(),
     checksum: text('checksum').notNull(),
+    /** file: read from SOPS_DIR at start-up; upload: sent through the console. */
+    source: text('source').$type<'file' | 'upload'>().notNull().default('file'),
+    /** Who uploaded it (`admin:<username>`); null for a file. */
+    uploadedBy: text('uploaded_by'),
+    /**
+     * When it first became the active version. An upload never activated is a draft the next
+     * upload of the same version replaces; once activated a version never changes.
+     */
+    activatedAt: at('activated_at'),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.sopId, t.version] })],
 );
+
+/** The version new cases of each SOP take; running cases stay on the version they started on. */
+export const sopActive = pgTable('sop_active', {
+  sopId: text('sop_id').primaryKey(),
+  version: integer('version').notNull(),
+  activatedAt: at('activated_at').notNull().defaultNow(),
+  /** `admin:<username>`; null when a newer file in SOPS_DIR took over at start-up. */
+  activatedBy: text('activated_by'),
+});
 
 export const ticketCounters = pgTable(
   'ticket_counters',
@@ -132,6 +212,10 @@ export const cases = pgTable(
       .references(() => units.id),
     stakeholderId: text('stakeholder_id').references(() => stakeholders.id),
     openedBy: text('opened_by'),
+    /** The official who opened the case (intake official): told of each stage, like a stakeholder. */
+    initiatorId: text('initiator_id'),
+    /** The case's own fields as its SOP declares them (e.g. seed 004's No. dokumen), by field id. */
+    fields: jsonb('fields').$type<Record<string, string>>().notNull().default({}),
     /** keluhan / saran / masukan, or the kind of request for internal SOPs. */
     category: text('category'),
     subject: text('subject'),
@@ -145,12 +229,19 @@ export const cases = pgTable(
     outcome: text('outcome'),
     openedAt: at('opened_at').notNull(),
     closedAt: at('closed_at'),
+    /** Until when the reporter may answer "Belum" and reopen the closed case (the SOP's reopenWithin). */
+    reopenUntil: at('reopen_until'),
     stepSeq: integer('step_seq').notNull(),
     path: jsonb('path').$type<string[]>().notNull(),
     holders: jsonb('holders').$type<Record<string, string>>().notNull().default({}),
     openInstanceId: text('open_instance_id'),
   },
-  (t) => [index('cases_status_opened').on(t.status, t.openedAt), index('cases_stakeholder').on(t.stakeholderId)],
+  (t) => [
+    index('cases_status_opened').on(t.status, t.openedAt),
+    index('cases_stakeholder').on(t.stakeholderId),
+    // The reconciler looks for closed cases whose reopening window still runs.
+    index('cases_reopen_window').on(t.id).where(sql`${t.reopenUntil} is not null`),
+  ],
 );
 
 /** One visit of a case to a step: who had it, when it was due, when and how it was left. */
@@ -173,9 +264,21 @@ export const stepInstances = pgTable(
     outcome: text('outcome'),
     actorId: text('actor_id'),
     note: text('note'),
+    /** The official chose to show the note to the reporter (a tindak lanjut); default internal. */
+    notePublic: boolean('note_public').notNull().default(false),
     nextRung: integer('next_rung').notNull().default(0),
     nextTimerAt: at('next_timer_at'),
     escalationLevel: integer('escalation_level').notNull().default(0),
+    /** Since when the step waits on the reporter ("menunggu pelapor"), its clock stopped; null while it runs. */
+    pausedAt: at('paused_at'),
+    /** When the wait ends with the case closed as "tidak dilengkapi". */
+    pauseUntil: at('pause_until'),
+    /** Working time the step waited on the reporter in waits already ended; reports leave it out. */
+    pausedMs: bigint('paused_ms', { mode: 'number' }).notNull().default(0),
+    /** The ladder rung a wait interrupted, to go on from when the reporter answers. */
+    pauseRung: integer('pause_rung'),
+    /** Counts the times the step's timers were set afresh; part of their job ids. */
+    clockEpoch: integer('clock_epoch').notNull().default(0),
   },
   (t) => [
     index('step_instances_case').on(t.caseId, t.seq),
@@ -203,7 +306,13 @@ export const caseEvents = pgTable(
     stepId: text('step_id'),
     action: text('action'),
     note: text('note'),
-    attachments: jsonb('attachments').$type<{ id: string; name: string }[]>().notNull().default([]),
+    /** Files attached, each with the kelengkapan it is (as the action's `requires` names it). */
+    attachments: jsonb('attachments')
+      .$type<{ id: string; name: string; kelengkapan?: string }[]>()
+      .notNull()
+      .default([]),
+    /** Required kelengkapan the official declared absent, where the SOP allows it, with the note why. */
+    absent: jsonb('absent').$type<{ kelengkapan: string; note: string }[]>().notNull().default([]),
     target: text('target'),
   },
   (t) => [index('case_events_case').on(t.caseId, t.id)],
@@ -216,8 +325,15 @@ export const processedEvents = pgTable('processed_events', {
   processedAt: createdAt(),
 });
 
-/** `discarded`: a dead-lettered message an admin chose not to send again; kept for the record. */
-export type MessageStatus = 'pending' | 'sent' | 'dead' | 'undeliverable' | 'discarded';
+/**
+ * `discarded`: a dead-lettered message an admin chose not to send again; kept for the record.
+ * `sending`: handed to a channel that confirms later (WhatsApp's server ack); `sent` only once it did.
+ * `rerouted`: the channel refused it for good (WhatsApp's 463) and a copy went to the person's other chat.
+ */
+export type MessageStatus = 'pending' | 'sending' | 'sent' | 'dead' | 'undeliverable' | 'discarded' | 'rerouted';
+
+/** What the channel itself said of a message after taking it (WhatsApp's acks and receipts). */
+export type DeliveryState = 'server' | 'delivered' | 'read' | 'error';
 
 /** The outbox: every message to a person is a row first, then a job. */
 export const messages = pgTable(
@@ -243,12 +359,49 @@ export const messages = pgTable(
     lastError: text('last_error'),
     createdAt: createdAt(),
     sentAt: at('sent_at'),
+    /** The message this one re-sends by email because its chat could not reach the person. */
+    forwardedFrom: text('forwarded_from'),
+    /** The channel's own id of what was sent (WhatsApp's message id), to match its acks and retry requests. */
+    externalId: text('external_id'),
+    /** The channel's last word on it: server ack, delivered, read, or an error ack. */
+    delivery: text('delivery').$type<DeliveryState>(),
+    deliveryAt: at('delivery_at'),
+    /** The error ack's code (WhatsApp's 463…), with its reason in last_error. */
+    errorCode: text('error_code'),
+    /** Why a pending message is held back for now (WhatsApp's daily cap); null when it is not. */
+    heldReason: text('held_reason'),
+    /** Sends that got no server ack in time: one is sent again, a second fails. */
+    ackMisses: integer('ack_misses').notNull().default(0),
+    /** What went over the wire (WhatsApp's message, BufferJSON), for a recipient's retry request. */
+    sentContent: text('sent_content'),
   },
   (t) => [
+    uniqueIndex('messages_forwarded_from').on(t.forwardedFrom),
     index('messages_pending').on(t.createdAt).where(sql`${t.status} = 'pending'`),
+    index('messages_external').on(t.channel, t.externalId).where(sql`${t.externalId} is not null`),
+    index('messages_sending').on(t.channel, t.sentAt).where(sql`${t.status} = 'sending'`),
     index('messages_case').on(t.caseId),
     index('messages_chat_pending').on(t.channel, t.address, t.seq).where(sql`${t.status} = 'pending'`),
   ],
+);
+
+/**
+ * A chat whose line of outgoing messages is paused: its first message failed past every retry, so
+ * it and everything after it wait (in order, none dropped) until an admin sends the line again or
+ * discards it. Without the pause each message behind a failing head dead-lettered in turn, minutes
+ * apart, while the rest sat pending and unseen.
+ */
+export const pausedLines = pgTable(
+  'paused_lines',
+  {
+    channel: text('channel').notNull(),
+    address: text('address').notNull(),
+    /** The message at the head of the line, the one that failed: the console names the line by it. */
+    headMessageId: text('head_message_id').notNull(),
+    lastError: text('last_error'),
+    pausedAt: at('paused_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.address] }), uniqueIndex('paused_lines_head').on(t.headMessageId)],
 );
 
 /** Where each chat is in its conversation, so a restart resumes mid-flow. */
@@ -273,7 +426,11 @@ export const inboundMessages = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     channel: text('channel').notNull(),
     address: text('address').notNull(),
-    key: text('key').notNull(),
+    /**
+     * The channel's idempotency key. Null once released: a Telegram update id is kept only while
+     * Telegram may deliver it again (see src/db/inbound-messages.ts), since Telegram reuses ids later.
+     */
+    key: text('key'),
     text: text('text'),
     choice: text('choice'),
     attachmentId: text('attachment_id'),
@@ -296,6 +453,10 @@ export const attachments = pgTable(
     size: integer('size').notNull(),
     sha256: text('sha256').notNull(),
     uploadedBy: text('uploaded_by'),
+    /** An output document the reporter receives once the case closes, under this name (SOP `publishes`). */
+    publicName: text('public_name'),
+    /** For an official's file: the kelengkapan it was attached as (e.g. "BA konfirmasi penyelesaian"). */
+    kelengkapan: text('kelengkapan'),
     createdAt: createdAt(),
   },
   (t) => [index('attachments_case').on(t.caseId)],
@@ -442,4 +603,25 @@ export const auditLog = pgTable(
     ip: text('ip'),
   },
   (t) => [index('audit_log_at').on(t.at)],
+);
+
+/**
+ * Survei Kepuasan Masyarakat (PermenPANRB 14/2017): one answer per case, or its refusal. No
+ * stakeholder column: the reports read it anonymously, and erasing the reporter leaves it whole.
+ */
+export const surveyResponses = pgTable(
+  'survey_responses',
+  {
+    caseId: text('case_id')
+      .primaryKey()
+      .references(() => cases.id),
+    /** Each unsur's score, 1–4, by unsur id (u1…u9); empty when skipped. */
+    scores: jsonb('scores').$type<Record<string, number>>().notNull().default({}),
+    comment: text('comment'),
+    /** The reporter chose not to answer: asked once, counted as no respondent. */
+    skipped: boolean('skipped').notNull().default(false),
+    channel: text('channel'),
+    answeredAt: at('answered_at').notNull(),
+  },
+  (t) => [index('survey_responses_answered').on(t.answeredAt)],
 );

@@ -6,6 +6,8 @@ import type { Signer } from '../signing.js';
  * UUID travels as 22 base64url characters and the action as its index in the step.
  */
 
+const TAG_LENGTH = 10;
+
 export interface ActionRef {
   readonly instanceId: string;
   /** Index of the action in the step's actions; absent for "open this task". */
@@ -14,14 +16,14 @@ export interface ActionRef {
 
 export function actionToken(signer: Signer, instanceId: string, actionIndex: number | null): string {
   const body = `${compactInstance(instanceId)}.${actionIndex ?? 'o'}`;
-  return `a.${body}.${signer.sign(body, 10)}`;
+  return `a.${body}.${signer.sign(body, TAG_LENGTH)}`;
 }
 
 export function readActionToken(signer: Signer, token: string): ActionRef | null {
   const match = /^a\.([A-Za-z0-9_-]{22}_\d+)\.(\d+|o)\.([A-Za-z0-9_-]{10})$/.exec(token);
   if (!match) return null;
   const [, instance = '', index = '', tag = ''] = match;
-  if (!signer.verify(`${instance}.${index}`, tag)) return null;
+  if (!signer.verify(`${instance}.${index}`, tag, TAG_LENGTH)) return null;
   const instanceId = expandInstance(instance);
   if (!instanceId) return null;
   return { instanceId, actionIndex: index === 'o' ? null : Number(index) };
@@ -31,13 +33,13 @@ export function isActionToken(value: string): boolean {
   return value.startsWith('a.');
 }
 
-function compactInstance(instanceId: string): string {
+export function compactInstance(instanceId: string): string {
   const cut = instanceId.lastIndexOf('_');
   const uuid = instanceId.slice(0, cut).replaceAll('-', '');
   return `${Buffer.from(uuid, 'hex').toString('base64url')}_${instanceId.slice(cut + 1)}`;
 }
 
-function expandInstance(compact: string): string | null {
+export function expandInstance(compact: string): string | null {
   const cut = compact.lastIndexOf('_');
   const hex = Buffer.from(compact.slice(0, cut), 'base64url').toString('hex');
   if (hex.length !== 32) return null;

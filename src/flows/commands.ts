@@ -1,9 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { officials, stakeholders } from '../db/schema.js';
+import { officials, stakeholders } from '../db/index.js';
 import { isActionToken } from './action-token.js';
+import { answerConfirm } from './confirm.js';
+import { isConfirmToken } from './confirm-token.js';
 import { sendConsoleLink } from './console-link.js';
 import type { FlowContext } from './context.js';
 import { linkOfficial, pressActionToken } from './official.js';
+import { pressReporterWait } from './reporter-wait.js';
+import { isReporterWaitToken } from './reporter-wait-token.js';
+import { answerSurveyToken } from './survey.js';
+import { isSurveyToken } from './survey-token.js';
 
 const TICKET = /^[A-Z]{2,6}-\d{4}-\d{6}$/i;
 const CODE = /^[A-Z0-9]{6,12}$/i;
@@ -11,13 +17,25 @@ const LANGUAGE = /^(id|en|indonesia|english|inggris)$/i;
 
 /**
  * Words that work anywhere in a conversation: MENU, BATAL, BANTUAN, STATUS <tiket>, DAFTAR <kode>,
- * TUGAS, MASUK, DOKUMEN, BAHASA <id|en> (with or without "/", Telegram's "/cmd@bot" too), and signed
+ * TUGAS, BARU, MASUK, DOKUMEN, BAHASA <id|en> (with or without "/", Telegram's "/cmd@bot" too), and signed
  * action buttons. Without "/", a word counts only alone or with an argument of the right shape,
  * so a complaint that starts with "Menu di situs…" stays a complaint.
  */
 export async function routeCommand(ctx: FlowContext, text: string | null, choice: string | null): Promise<boolean> {
   if (choice && isActionToken(choice)) {
     await pressActionToken(ctx, choice);
+    return true;
+  }
+  if (choice && isConfirmToken(choice)) {
+    await answerConfirm(ctx, choice);
+    return true;
+  }
+  if (choice && isReporterWaitToken(choice)) {
+    await pressReporterWait(ctx, choice);
+    return true;
+  }
+  if (choice && isSurveyToken(choice)) {
+    await answerSurveyToken(ctx, choice);
     return true;
   }
   if (!text) return false;
@@ -58,6 +76,11 @@ export async function routeCommand(ctx: FlowContext, text: string | null, choice
     case 'cek':
       if (!argOk(TICKET)) return false;
       await ctx.go('status', arg ? 'lookup' : 'start', arg ? { ticket: arg.toUpperCase() } : {});
+      return true;
+    case 'baru':
+    case 'new':
+      if (arg && !slash) return false;
+      await ctx.go('open');
       return true;
     case 'tugas':
     case 'tasks':

@@ -1,5 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { attachments } from '../db/schema.js';
+import { attachments } from '../db/index.js';
 import type { Flow, FlowContext } from './context.js';
 import { askIdentity } from './identity.js';
 
@@ -8,6 +8,10 @@ const MAX_ABOUT = 200;
 const CATEGORIES = ['keluhan', 'saran', 'masukan'] as const;
 
 interface Draft {
+  /** The SOP chosen in the menu; the complaint SOP when absent (a conversation from before). */
+  sop?: string;
+  /** The unit the case goes to, chosen in the menu; the default unit when absent. */
+  unit?: string;
   category?: string;
   about?: string | null;
   text?: string;
@@ -166,8 +170,8 @@ async function file(ctx: FlowContext): Promise<void> {
   const result = await ctx.deps.cases.submitIn(
     ctx.tx,
     {
-      sopId: ctx.deps.complaintSop,
-      unitId: ctx.deps.defaultUnit,
+      sopId: d.sop ?? ctx.deps.complaintSop,
+      unitId: d.unit ?? ctx.deps.defaultUnit,
       stakeholderId: ctx.person.id,
       category: d.category ?? 'keluhan',
       subject: d.about ?? null,

@@ -1,4 +1,4 @@
-import { createLoginToken, LOGIN_TOKEN_TTL_MS } from '../db/official-login-tokens.js';
+import { createLoginToken, LOGIN_TOKEN_TTL_MS } from '../db/index.js';
 import type { FlowContext } from './context.js';
 
 /**

@@ -1,9 +1,9 @@
-import type { CaseService } from '../cases/case-service.js';
-import type { SavedTransition } from '../cases/case-store.js';
-import type { SopRegistry } from '../cases/sop-registry.js';
-import type { Tx } from '../db/client.js';
-import type { Language } from '../i18n/catalog.js';
+import type { CaseService, SavedTransition, SopRegistry } from '../cases/index.js';
+import type { Tx } from '../db/index.js';
+import type { Language } from '../i18n/index.js';
+import type { AttachmentLinks } from '../links/index.js';
 import type { Signer } from '../signing.js';
+import type { SurveyQuestions } from '../survey/index.js';
 import type { Inbound } from './inbound.js';
 
 export interface Choice {
@@ -45,12 +45,16 @@ export interface FlowDeps {
   readonly sops: SopRegistry;
   readonly signer: Signer;
   readonly documents: DocumentCatalog;
+  /** Signs the links an official opens a case's files with. */
+  readonly attachmentLinks: AttachmentLinks;
   readonly complaintSop: string;
   readonly defaultUnit: string;
   /** Time zone for dates shown to stakeholders. */
   readonly defaultZone: string;
   /** Where people reach the service (PUBLIC_URL): links sent in a chat start with it. */
   readonly publicUrl: string;
+  /** The SKM questionnaire as each unit words it (SKM_FILE); default the shipped one. */
+  readonly survey?: SurveyQuestions;
 }
 
 export interface ConversationState {
@@ -69,8 +73,8 @@ export interface FlowContext {
   person: Person | null;
   state: ConversationState;
   readonly replies: Reply[];
-  /** Case transitions to queue after the commit. */
-  readonly scheduled: Array<{ saved: SavedTransition; caseId: string }>;
+  /** Case transitions (and messages released to a newly linked chat) to queue after the commit. */
+  readonly scheduled: Array<{ saved: SavedTransition; caseId: string | null }>;
   /** Text in the conversation's language. */
   t(key: string, params?: Readonly<Record<string, string>>): string;
   say(key: string, params?: Readonly<Record<string, string>>, choices?: readonly Choice[]): void;

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
-import { linkChannel } from '../db/officials.js';
-import { stakeholders } from '../db/schema.js';
+import { linkChannel, stakeholders } from '../db/index.js';
 import type { ConversationState, Flow, FlowContext } from './context.js';
 
 /** The version of the consent text people agree to; raise it when the text changes. */
@@ -44,6 +43,22 @@ export function askIdentity(ctx: FlowContext, resume: ConversationState): Promis
   return ctx.go('identity', 'name', { resume });
 }
 
+/**
+ * Why the details are asked, which sets what the person is told: a download is written in the buku
+ * tamu, a case needs a way to tell its reporter of each stage, and the menu's "Ubah identitas" is
+ * the person's own choice.
+ */
+type Purpose = 'download' | 'case' | 'self';
+
+function purposeOf(ctx: FlowContext): Purpose {
+  const resume = ctx.state.data.resume as ConversationState | 'menu' | undefined;
+  if (!resume || resume === 'menu') return 'self';
+  return resume.flow === 'documents' ? 'download' : 'case';
+}
+
+/** A key with the purpose's own text where it has one (`identity.name.download`), else the plain one. */
+const keyFor = (key: string, purpose: Purpose) => (purpose === 'self' ? key : `${key}.${purpose}`);
+
 async function finish(ctx: FlowContext): Promise<void> {
   const resume = ctx.state.data.resume as ConversationState | 'menu' | undefined;
   if (resume && resume !== 'menu') return ctx.go(resume.flow, resume.step, resume.data);
@@ -53,7 +68,7 @@ async function finish(ctx: FlowContext): Promise<void> {
 export const identityFlow: Flow = {
   name: {
     async prompt(ctx) {
-      ctx.say('identity.name');
+      ctx.say(purposeOf(ctx) === 'download' ? 'identity.name.download' : 'identity.name');
     },
     async handle(ctx, input) {
       const name = input.text?.replace(/\s+/g, ' ').trim() ?? '';
@@ -62,12 +77,13 @@ export const identityFlow: Flow = {
         return;
       }
       ctx.state = { ...ctx.state, step: 'contact', data: { ...ctx.state.data, name } };
-      ctx.say('identity.contact', { name });
+      await identityFlow.contact?.prompt(ctx);
     },
   },
   contact: {
     async prompt(ctx) {
-      ctx.say('identity.contact', { name: String(ctx.state.data.name ?? '') });
+      const key = purposeOf(ctx) === 'download' ? 'identity.contact.download' : 'identity.contact';
+      ctx.say(key, { name: String(ctx.state.data.name ?? '') });
     },
     async handle(ctx, input) {
       const parsed = parseContact(input.text ?? '');
@@ -81,14 +97,31 @@ export const identityFlow: Flow = {
   },
   consent: {
     async prompt(ctx) {
-      ctx.say('identity.consent', {}, [
+      const key = purposeOf(ctx) === 'download' ? 'identity.consent.download' : 'identity.consent';
+      ctx.say(key, {}, [
         { value: 'consent:yes', label: ctx.t('identity.consent_yes') },
         { value: 'consent:no', label: ctx.t('identity.consent_no') },
       ]);
     },
     async handle(ctx, input) {
+      const purpose = purposeOf(ctx);
+      // Declining keeps what was written so far (the draft waits here) and says what cannot happen
+      // without consent; the person may still agree, or drop it.
       if (input.choice === 'consent:no') {
-        ctx.say('identity.declined');
+        if (purpose === 'self') {
+          ctx.say('identity.declined');
+          return ctx.go('menu');
+        }
+        ctx.say(keyFor('identity.declined', purpose), {}, [
+          { value: 'consent:yes', label: ctx.t('identity.consent_yes') },
+          { value: 'consent:drop', label: ctx.t(keyFor('identity.drop', purpose)) },
+        ]);
+        return;
+      }
+      if (input.choice === 'consent:drop') {
+        const resume = ctx.state.data.resume as ConversationState;
+        if (purpose === 'download') return ctx.go('documents', 'detail', resume.data);
+        ctx.say('cancel.done');
         return ctx.go('menu');
       }
       if (input.choice !== 'consent:yes') {

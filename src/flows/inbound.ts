@@ -11,7 +11,7 @@ export interface Inbound {
   readonly replyTo?: string;
   /**
    * The channel's id for this delivery (Telegram update_id, WhatsApp message key, the web
-   * client's message id). The same key is processed once, however often it is delivered.
+   * client's message id within its chat). The same key is processed once, however often it is delivered.
    */
   readonly key: string;
   readonly text?: string;
@@ -19,6 +19,11 @@ export interface Inbound {
   readonly choice?: string;
   /** A file the adapter already stored (see AttachmentStore). */
   readonly attachment?: { readonly id: string; readonly name: string; readonly mime: string };
+  /**
+   * The person opened the chat (the web page's first view): the service greets them with its menu
+   * before they type anything. Carries no text, choice or file.
+   */
+  readonly opening?: boolean;
   /** Language the person's app reports, used until they choose one. */
   readonly languageHint?: string;
 }

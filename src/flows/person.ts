@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
-import type { Tx } from '../db/client.js';
-import { channelLinks, officials, stakeholders } from '../db/schema.js';
+import type { Tx } from '../db/index.js';
+import { channelLinks, officials, stakeholders } from '../db/index.js';
 import type { Person } from './context.js';
 
 /** Who this chat belongs to, from its channel link; null for someone not yet known. */

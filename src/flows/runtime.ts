@@ -1,19 +1,21 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../db/client.js';
-import { insertChatMessage, type QueuedMessage } from '../db/outbox.js';
-import { conversations, inboundMessages } from '../db/schema.js';
-import { isLanguage, t } from '../i18n/catalog.js';
-import type { JobQueues } from '../jobs/queues.js';
+import type { Db, Tx } from '../db/index.js';
+import { claimInboundKey, conversations, insertChatMessage, type QueuedMessage } from '../db/index.js';
+import { isLanguage, t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { routeCommand } from './commands.js';
 import type { Choice, Flow, FlowContext, FlowDeps, Reply, StepInput } from './context.js';
 import type { Inbound } from './inbound.js';
-import './messages.js';
 import { personOf } from './person.js';
+
+/** Where committed replies are handed for sending: the outbox queues, seen from the flows. */
+export interface ReplyQueue {
+  addMessage(messageId: string, channel: string): Promise<void>;
+}
 
 export interface FlowRuntimeDeps extends FlowDeps {
   readonly db: Db;
-  readonly queues: JobQueues;
+  readonly replies: ReplyQueue;
   readonly log: Logger;
   readonly flows: Readonly<Record<string, Flow>>;
   /** Moves the clock in tests; defaults to the wall clock. */
@@ -36,19 +38,7 @@ export class FlowRuntime {
     const inbound = clean(raw);
     const now = this.deps.now?.() ?? new Date();
     const done = await this.deps.db.transaction(async (tx) => {
-      const fresh = await tx
-        .insert(inboundMessages)
-        .values({
-          channel: inbound.channel,
-          address: inbound.address,
-          key: inbound.key,
-          text: inbound.text ?? null,
-          choice: inbound.choice ?? null,
-          attachmentId: inbound.attachment?.id ?? null,
-        })
-        .onConflictDoNothing()
-        .returning({ id: inboundMessages.id });
-      if (fresh.length === 0) return null;
+      if (!(await claimInboundKey(tx, inbound))) return null;
 
       const { row: conversation, started } = await this.#lockConversation(tx, inbound);
       const ctx = this.#context(tx, inbound, now, conversation);
@@ -62,7 +52,7 @@ export class FlowRuntime {
     if (!done) return { duplicate: true };
     for (const s of done.scheduled) await this.deps.cases.schedule(s.saved, s.caseId);
     try {
-      await Promise.all(done.queued.map((m) => this.deps.queues.addMessage(m.id, m.channel)));
+      await Promise.all(done.queued.map((m) => this.deps.replies.addMessage(m.id, m.channel)));
     } catch (err) {
       this.deps.log.warn({ err: (err as Error).message }, 'queuing replies failed; left to the reconciler');
     }
@@ -74,7 +64,7 @@ export class FlowRuntime {
     const text = inbound.text?.trim() || null;
     if (await routeCommand(ctx, text, inbound.choice ?? null)) return;
     // Whatever a first message says ("halo", "permisi"), it is answered with the welcome menu.
-    if (started) return ctx.go('menu');
+    if (started || inbound.opening) return ctx.go('menu');
     const offered = (ctx.state.data[OFFERED] as Choice[] | undefined) ?? [];
     const input: StepInput = {
       text,

@@ -1,8 +1,10 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
-import { cases, stepInstances } from '../db/schema.js';
-import { formatTime } from '../jobs/render.js';
-import { zoneOf } from '../sop/working-calendar.js';
+import { fieldText, outputDocuments, outputUrl } from '../cases/index.js';
+import { cases, stepInstances } from '../db/index.js';
+import { categoryText, formatMoment, outcomeText } from '../i18n/index.js';
+import { zoneOf } from '../sop/index.js';
 import type { Flow, FlowContext } from './context.js';
+import { reporterHistory } from './reporter-history.js';
 
 const MAX_LISTED = 5;
 
@@ -68,23 +70,38 @@ async function showStatus(ctx: FlowContext, ticket: string): Promise<void> {
   };
   const zone = zoneOf(ctx.deps.defaultZone);
   const visits = await ctx.tx
-    .select({ stepId: stepInstances.stepId, enteredAt: stepInstances.enteredAt })
+    .select({ stepId: stepInstances.stepId })
     .from(stepInstances)
     .where(and(eq(stepInstances.caseId, row.id)))
     .orderBy(asc(stepInstances.seq));
-  const history = visits.map(
-    (v) => `• ${formatTime(v.enteredAt.toISOString(), ctx.language, zone)}: ${words(v.stepId)}`,
+  // The same list the public status page shows: what the reporter was told, with each tindak lanjut.
+  const history = (await reporterHistory(ctx.tx, row.id, ctx.language)).map(
+    (h) =>
+      `• ${formatMoment(h.at, ctx.language, zone)}: ${h.text}${
+        h.tindakLanjut ? `\n  ${ctx.t('case.tindak_lanjut', { text: h.tindakLanjut })}` : ''
+      }`,
   );
-  if (row.closedAt) {
-    history.push(
-      `• ${ctx.t('status.closed', { date: formatTime(row.closedAt.toISOString(), ctx.language, zone), outcome: row.outcome ?? '' })}`,
-    );
+  if (row.status === 'closed') {
+    for (const d of await outputDocuments(ctx.tx, row.id))
+      history.push(
+        `• ${ctx.t('case.document_link', { name: d.name, url: outputUrl(ctx.deps.publicUrl, ctx.deps.signer, d.id, ctx.now) })}`,
+      );
   }
   const current = visits.at(-1);
+  // The case's own fields (seed 004: the SOP document's number, revision, category) as the SOP names them.
+  const fields = (sop?.fields ?? [])
+    .filter((f) => row.fields[f.id])
+    .map(
+      (f) =>
+        `${(ctx.language === 'en' ? f.label.en : undefined) ?? f.label.id}: ${fieldText(f, row.fields[f.id], ctx.language)}\n`,
+    );
   ctx.say('status.detail', {
     ticket: row.ticket,
-    category: row.category ?? '-',
-    status: row.status === 'closed' ? (row.outcome ?? 'selesai') : current ? words(current.stepId) : '-',
+    fields: fields.join(''),
+    category: (sop?.fields ?? []).some((f) => f.tracking === 'kategori')
+      ? (sop?.title ?? '-')
+      : categoryText(ctx.language, row.category),
+    status: row.status === 'closed' ? outcomeText(ctx.language, row.outcome) : current ? words(current.stepId) : '-',
     history: history.join('\n'),
   });
   ctx.state = { flow: 'menu', step: 'start', data: {} };

@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { Db } from '../db/client.js';
-import { insertMessage } from '../db/outbox.js';
-import { channelStates } from '../db/schema.js';
+import type { Db } from '../db/index.js';
+import { channelStates, insertMessage } from '../db/index.js';
 import type { Logger } from '../log.js';
 import type { JobQueues } from './queues.js';
 

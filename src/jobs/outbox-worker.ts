@@ -1,14 +1,14 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
-import type { Channel } from '../bots/channel.js';
-import { ChannelRateLimitedError, ChannelRefusedError } from '../bots/errors.js';
-import type { Db } from '../db/client.js';
-import { channelLinks, messages } from '../db/schema.js';
+import type { Db } from '../db/index.js';
+import { channelLinks, isLinePaused, messages, pausedLines, pauseLine } from '../db/index.js';
+import type { AttachmentLinks } from '../links/index.js';
 import type { Logger } from '../log.js';
+import type { Channel } from '../outbox/index.js';
+import { ChannelRateLimitedError, ChannelRefusedError, renderMessage } from '../outbox/index.js';
 import type { Signer } from '../signing.js';
 import { type OutboxJob, outboxQueueName } from './queues.js';
-import { renderMessage } from './render.js';
 
 export interface OutboxWorkerOptions {
   readonly db: Db;
@@ -22,9 +22,41 @@ export interface OutboxWorkerOptions {
   readonly defaultZone: string;
   /** Where people reach the service (publicBaseUrl), for links in messages such as the status page. */
   readonly publicUrl?: string;
-  /** Parallel sends; default 4. The channel's rate limits hold whatever this is. */
+  /** Signs the links to a case's files in an official's step message. */
+  readonly attachmentLinks?: AttachmentLinks;
+  /** Parallel sends; default DEFAULT_OUTBOX_CONCURRENCY, or 4 on a channel with a per-chat gap. */
   readonly concurrency?: number;
+  /**
+   * A stakeholder's message their chat did not bring to them (refused for good, or no web chat page
+   * open): e.g. send it by email instead (EmailFallback.instead).
+   */
+  readonly onUnreached?: (messageId: string) => Promise<unknown>;
+  /** A chat's line was just paused at `headMessageId` (it failed past its retries): e.g. tell the admins. */
+  readonly onLinePaused?: (line: PausedLineNews) => Promise<unknown>;
 }
+
+export interface PausedLineNews {
+  readonly channel: string;
+  readonly headMessageId: string;
+  readonly lastError: string;
+}
+
+/**
+ * A send's lock is renewed every 2 s while the process lives; when the process dies (kill -9,
+ * a crash) the lock lapses after 4 s and another worker's stalled check, run every second, takes
+ * the send over: about 5 s instead of BullMQ's default 30 s lock. A stall is not a failure here
+ * (the row says whether the message went), so a busy moment that lets a lock lapse does not
+ * dead-letter the message.
+ */
+const SEND_LOCK = { lockDuration: 4000, stalledInterval: 1000, maxStalledCount: 20 } as const;
+
+/**
+ * Sends in flight per channel. A send mostly waits (on Postgres, Redis), so a channel with no
+ * per-chat gap (log, web chat, email) runs more than the cores. A paced platform (Telegram's 30/s,
+ * WhatsApp) keeps 4: more in flight bunched its sends past the platform's second.
+ */
+export const DEFAULT_OUTBOX_CONCURRENCY = 16;
+const PACED_OUTBOX_CONCURRENCY = 4;
 
 const ORDER_WAIT_MS = 50;
 /** At most this many older messages are counted: the wait stays under ORDER_WAIT_STEPS gaps. */
@@ -41,9 +73,19 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
   const worker = new Worker<OutboxJob>(
     outboxQueueName(channel.name),
     async (job, token) => {
+      // On a channel with no gap between a chat's messages, the usual case takes one statement: a
+      // pending row at the head of its unpaused line takes its attempt. Anything else is looked at below.
+      if (channel.limits.perChatIntervalMs === 0) {
+        const [ready] = await claimHead(job.data.messageId);
+        if (ready?.address) return await sendRow({ ...ready, address: ready.address }, job, token);
+      }
+
       const [row] = await db.select().from(messages).where(eq(messages.id, job.data.messageId));
       if (!row) throw new UnrecoverableError(`no outbox row ${job.data.messageId}`);
       if (row.status !== 'pending' || !row.address) return;
+      // Its line is paused behind a message that failed for good: it waits, unsent, for the admin's
+      // retry of the whole line (which queues it again) or discard.
+      if (await isLinePaused(db, channel.name, row.address)) return;
 
       // A chat reads its messages in the order they were written: wait while older ones are pending,
       // longer the more there are, so a long queue for one chat is not re-checked over and over.
@@ -85,57 +127,135 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
         .update(messages)
         .set({ attempts: sql`${messages.attempts} + 1` })
         .where(eq(messages.id, row.id));
-      try {
-        await channel.send(
-          await renderMessage(db, row, opts.defaultZone, opts.signer, {
-            ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
-          }),
-        );
-      } catch (err) {
-        if (err instanceof ChannelRateLimitedError) {
-          await job.moveToDelayed(Date.now() + err.retryAfterMs, token);
-          throw new DelayedError();
-        }
-        if (err instanceof ChannelRefusedError) {
-          await markDead(db, row.id, err.message);
-          if (err.addressGone) {
-            await db
-              .update(channelLinks)
-              .set({ active: false, lastError: err.message })
-              .where(and(eq(channelLinks.channel, channel.name), eq(channelLinks.address, row.address)));
-          }
-          throw new UnrecoverableError(err.message);
-        }
-        await db
-          .update(messages)
-          .set({ lastError: (err as Error).message })
-          .where(eq(messages.id, row.id));
-        throw err;
-      }
-      await db
-        .update(messages)
-        .set({ status: 'sent', sentAt: new Date(), lastError: null })
-        .where(eq(messages.id, row.id));
+      await sendRow({ ...row, address: row.address }, job, token);
     },
     {
       connection: opts.connection,
       prefix: opts.prefix,
-      concurrency: opts.concurrency ?? 4,
+      concurrency:
+        opts.concurrency ??
+        (channel.limits.perChatIntervalMs === 0 ? DEFAULT_OUTBOX_CONCURRENCY : PACED_OUTBOX_CONCURRENCY),
       limiter: { max: channel.limits.perSecond, duration: 1000 },
+      ...SEND_LOCK,
     },
   );
 
+  /**
+   * Counts the attempt of a pending message whose line is not paused and has no older pending
+   * message, and returns its row; nothing when any of that is not so (the caller looks why).
+   */
+  function claimHead(messageId: string) {
+    return db
+      .update(messages)
+      .set({ attempts: sql`${messages.attempts} + 1` })
+      .where(
+        and(
+          eq(messages.id, messageId),
+          eq(messages.status, 'pending'),
+          isNotNull(messages.address),
+          sql`not exists (select 1 from ${pausedLines} p where p.channel = ${channel.name} and p.address = ${messages.address})`,
+          sql`not exists (select 1 from ${messages} o where o.channel = ${channel.name} and o.address = ${messages.address} and o.status = 'pending' and o.seq < ${messages.seq})`,
+        ),
+      )
+      .returning();
+  }
+
+  /** Sends a row whose attempt is counted, and marks it sent; a refusal or an error is recorded on it. */
+  async function sendRow(
+    row: typeof messages.$inferSelect & { address: string },
+    job: Job<OutboxJob>,
+    token: string | undefined,
+  ) {
+    try {
+      await channel.send(
+        await renderMessage(db, row, opts.defaultZone, opts.signer, {
+          ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+          ...(opts.attachmentLinks ? { attachmentLinks: opts.attachmentLinks } : {}),
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ChannelRateLimitedError) {
+        await job.moveToDelayed(Date.now() + err.retryAfterMs, token);
+        throw new DelayedError();
+      }
+      if (err instanceof ChannelRefusedError) {
+        // The link goes first: whoever sees the message dead sees the chat marked unreachable too.
+        if (err.addressGone) {
+          await db
+            .update(channelLinks)
+            .set({ active: false, lastError: err.message })
+            .where(and(eq(channelLinks.channel, channel.name), eq(channelLinks.address, row.address)));
+        }
+        await markDead(db, row.id, err.message);
+        throw new UnrecoverableError(err.message);
+      }
+      await db
+        .update(messages)
+        .set({ lastError: (err as Error).message })
+        .where(eq(messages.id, row.id));
+      throw err;
+    }
+    // Sent: a database that is away this moment (a restart) must not turn it into a second send.
+    // A channel that confirms later (WhatsApp's server ack) has already moved the row on itself.
+    await persisting(() =>
+      db
+        .update(messages)
+        .set({ status: 'sent', sentAt: new Date(), lastError: null })
+        .where(and(eq(messages.id, row.id), eq(messages.status, 'pending'))),
+    );
+    // The web chat keeps the message in its history, but nobody sees it until the page is opened again.
+    if (row.recipientKind === 'stakeholder' && channel.reaches && !(await channel.reaches(row.address))) {
+      await opts.onUnreached?.(row.id);
+    }
+  }
+
   worker.on('failed', (job: Job<OutboxJob> | undefined, err) => {
     if (!job) return;
-    const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError;
+    const refused = err instanceof UnrecoverableError;
+    const exhausted = refused || job.attemptsMade >= (job.opts.attempts ?? 1);
     log.warn(
       { messageId: job.data.messageId, channel: channel.name, attempt: job.attemptsMade, exhausted, err: err.message },
       'send failed',
     );
-    if (exhausted) void markDead(db, job.data.messageId, err.message).catch(() => {});
+    if (!exhausted) return;
+    const { messageId } = job.data;
+    // Refused for good: this message alone is dead, and the ones after it may go.
+    // Failed past its retries: the chat is in trouble, so its line stops here to keep the order.
+    const settle = refused
+      ? markDead(db, messageId, err.message).then(() => opts.onUnreached?.(messageId))
+      : pauseLineAt(messageId, err.message);
+    void settle.catch((e: Error) => log.warn({ messageId, err: e.message }, 'after a failed send'));
   });
   worker.on('error', (err) => log.error({ channel: channel.name, err: err.message }, 'outbox worker error'));
   return worker;
+
+  async function pauseLineAt(messageId: string, lastError: string): Promise<void> {
+    const [row] = await db
+      .select({ address: messages.address, status: messages.status })
+      .from(messages)
+      .where(eq(messages.id, messageId));
+    if (row?.status !== 'pending' || !row.address) return;
+    const line = { channel: channel.name, address: row.address, headMessageId: messageId, lastError };
+    if (!(await pauseLine(db, line))) return;
+    log.warn({ messageId, channel: channel.name }, 'chat line paused: its first message failed past its retries');
+    await opts.onLinePaused?.({ channel: channel.name, headMessageId: messageId, lastError });
+  }
+}
+
+const PERSIST_FOR_MS = 30_000;
+
+/** Retries a write for a while: the send it records cannot be taken back. */
+async function persisting(write: () => Promise<unknown>): Promise<void> {
+  const until = Date.now() + PERSIST_FOR_MS;
+  for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
+    try {
+      await write();
+      return;
+    } catch (err) {
+      if (Date.now() + wait > until) throw err;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 }
 
 /** Dead-lettered: kept with its last error, listed in the console for retry or discard. */

@@ -1,14 +1,28 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { AfterCommit } from '../cases/case-service.js';
-import type { SavedTransition } from '../cases/case-store.js';
-import { timerJobId } from '../sop/case-state.js';
+import type { AfterCommit, SavedTransition } from '../cases/index.js';
+import { caseIdOf, timerJobId } from '../sop/index.js';
+import { QueueUnavailableError } from './errors.js';
 
 export interface TimerJob {
   readonly caseId: string;
   readonly instanceId: string;
   readonly rung: number;
+  /** The step's clockEpoch when the timer was set; absent means 0. */
+  readonly epoch?: number;
 }
+
+/** The end of a closed case's reopening window: the case id alone, the rest is in its row. */
+export interface FinalJob {
+  readonly caseId: string;
+}
+
+/** Jobs of the timers queue: named "timer" (a step's rung) or "final" (a reopening window's end). */
+export type TimersQueueJob = TimerJob | FinalJob;
+export const FINAL_JOB = 'final';
+
+/** One job per window: a case closed again after a reopening has a new window, and a new job. */
+export const finalJobId = (caseId: string, at: Date) => `final_${caseId}_${at.getTime()}`;
 
 /** Only the row id travels through Redis: names and texts stay in Postgres. */
 export interface OutboxJob {
@@ -28,15 +42,21 @@ export interface QueueSettings {
 
 const KEEP = { removeOnComplete: { age: 7 * 24 * 3600, count: 100_000 }, removeOnFail: { age: 30 * 24 * 3600 } };
 
+/**
+ * How long queuing after a commit may take. BullMQ's connection waits for Redis for ever (it
+ * must, for workers), so without a bound a web chat request hung for the whole outage.
+ */
+const ADD_TIMEOUT_MS = 1000;
+
 /** The queues the service writes to. Timer and message jobs use their row's id as jobId, so adding twice is harmless. */
 export class JobQueues implements AfterCommit {
-  readonly timers: Queue<TimerJob>;
+  readonly timers: Queue<TimersQueueJob>;
   readonly #outbox = new Map<string, Queue<OutboxJob>>();
   readonly #backoff: { type: 'exponential'; delay: number };
 
   constructor(private readonly settings: QueueSettings) {
     this.#backoff = { type: 'exponential', delay: settings.retryDelayMs ?? 2000 };
-    this.timers = new Queue<TimerJob>(TIMERS_QUEUE, { connection: settings.connection, prefix: settings.prefix });
+    this.timers = new Queue<TimersQueueJob>(TIMERS_QUEUE, { connection: settings.connection, prefix: settings.prefix });
   }
 
   outbox(channel: string): Queue<OutboxJob> {
@@ -51,45 +71,158 @@ export class JobQueues implements AfterCommit {
     return queue;
   }
 
-  async addTimer(caseId: string, instanceId: string, rung: number, at: Date, now = Date.now()): Promise<void> {
-    await this.timers.add(
-      'timer',
-      { caseId, instanceId, rung },
-      {
-        jobId: timerJobId(instanceId, rung),
-        delay: Math.max(0, at.getTime() - now),
-        attempts: 10,
-        backoff: this.#backoff,
-        ...KEEP,
-      },
+  async addTimer(
+    caseId: string,
+    instanceId: string,
+    rung: number,
+    at: Date,
+    now = Date.now(),
+    epoch = 0,
+  ): Promise<void> {
+    await this.#bounded(() =>
+      this.timers.add(
+        'timer',
+        { caseId, instanceId, rung, ...(epoch ? { epoch } : {}) },
+        {
+          jobId: timerJobId(instanceId, rung, epoch),
+          delay: Math.max(0, at.getTime() - now),
+          attempts: 10,
+          backoff: this.#backoff,
+          ...KEEP,
+        },
+      ),
+    );
+  }
+
+  /** The job that makes a closing final when the reporter stays silent until `at`. */
+  async addFinal(caseId: string, at: Date, now = Date.now()): Promise<void> {
+    await this.#bounded(() =>
+      this.timers.add(
+        FINAL_JOB,
+        { caseId },
+        {
+          jobId: finalJobId(caseId, at),
+          delay: Math.max(0, at.getTime() - now),
+          attempts: 10,
+          backoff: this.#backoff,
+          ...KEEP,
+        },
+      ),
     );
   }
 
   async addMessage(messageId: string, channel: string): Promise<void> {
-    await this.outbox(channel).add(
+    await this.#bounded(() => this.#sendJob(messageId, channel));
+  }
+
+  #sendJob(messageId: string, channel: string) {
+    return this.outbox(channel).add(
       'send',
       { messageId },
       { jobId: messageId, attempts: 8, backoff: this.#backoff, ...KEEP },
     );
   }
 
+  /** Fails at once while Redis is away and after ADD_TIMEOUT_MS when it does not answer. */
+  async #bounded(add: () => Promise<unknown>, ms = ADD_TIMEOUT_MS): Promise<void> {
+    if (this.settings.connection.status !== 'ready') {
+      throw new QueueUnavailableError(`redis is ${this.settings.connection.status}`);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new QueueUnavailableError(`redis did not answer within ${ms} ms`)), ms);
+    });
+    try {
+      await Promise.race([add(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /**
    * Queues a message again after an admin's retry. Its earlier job (same jobId) is kept as failed
-   * for a month, and BullMQ ignores an add whose jobId exists: that job is removed first.
+   * for a month, and BullMQ ignores an add whose jobId exists: that job is removed first. Bounded
+   * like addMessage: the console's request must not wait for a Redis that is away.
    */
   async resendMessage(messageId: string, channel: string): Promise<void> {
-    const previous = await this.outbox(channel).getJob(messageId);
-    if (previous) {
-      const state = await previous.getState();
-      if (state === 'completed' || state === 'failed') await previous.remove();
-    }
-    await this.addMessage(messageId, channel);
+    await this.#bounded(async () => {
+      const previous = await this.outbox(channel).getJob(messageId);
+      if (previous) {
+        const state = await previous.getState();
+        if (state === 'completed' || state === 'failed') await previous.remove();
+      }
+      await this.#sendJob(messageId, channel);
+    });
+  }
+
+  /** Sends a message now that waited for later (a delay it asked for, such as WhatsApp's daily cap). */
+  async promoteMessage(messageId: string, channel: string): Promise<void> {
+    await this.#bounded(async () => {
+      const job = await this.outbox(channel).getJob(messageId);
+      if (job && (await job.getState()) === 'delayed') await job.promote();
+    });
   }
 
   async schedule(saved: SavedTransition): Promise<void> {
     await Promise.all([
-      ...saved.timers.map((t) => this.addTimer(caseIdOf(t.instanceId), t.instanceId, t.rung, t.at)),
+      ...saved.timers.map((t) =>
+        this.addTimer(caseIdOf(t.instanceId), t.instanceId, t.rung, t.at, Date.now(), t.epoch ?? 0),
+      ),
       ...saved.messages.map((m) => this.addMessage(m.id, m.channel)),
+      ...(saved.finals ?? []).map((f) => this.addFinal(f.caseId, f.at)),
+    ]);
+  }
+
+  /**
+   * What many committed transitions scheduled (a batch of timers), in one round trip per queue:
+   * BullMQ's addBulk sends the jobs in one MULTI. Job ids make a job added twice count once.
+   */
+  async scheduleMany(saved: readonly SavedTransition[], now = Date.now()): Promise<void> {
+    const timers = saved.flatMap((s) => s.timers);
+    const byChannel = new Map<string, string[]>();
+    for (const m of saved.flatMap((s) => s.messages)) {
+      const ids = byChannel.get(m.channel) ?? [];
+      ids.push(m.id);
+      byChannel.set(m.channel, ids);
+    }
+    await Promise.all([
+      timers.length === 0
+        ? undefined
+        : this.#bounded(
+            () =>
+              this.timers.addBulk(
+                timers.map((t) => ({
+                  name: 'timer',
+                  data: {
+                    caseId: caseIdOf(t.instanceId),
+                    instanceId: t.instanceId,
+                    rung: t.rung,
+                    ...(t.epoch ? { epoch: t.epoch } : {}),
+                  },
+                  opts: {
+                    jobId: timerJobId(t.instanceId, t.rung, t.epoch ?? 0),
+                    delay: Math.max(0, t.at.getTime() - now),
+                    attempts: 10,
+                    backoff: this.#backoff,
+                    ...KEEP,
+                  },
+                })),
+              ),
+            bulkTimeout(timers.length),
+          ),
+      ...[...byChannel].map(([channel, ids]) =>
+        this.#bounded(
+          () =>
+            this.outbox(channel).addBulk(
+              ids.map((messageId) => ({
+                name: 'send',
+                data: { messageId },
+                opts: { jobId: messageId, attempts: 8, backoff: this.#backoff, ...KEEP },
+              })),
+            ),
+          bulkTimeout(ids.length),
+        ),
+      ),
     ]);
   }
 
@@ -102,7 +235,5 @@ export class JobQueues implements AfterCommit {
   }
 }
 
-/** Step instance ids are `${caseId}_${seq}`. */
-export function caseIdOf(instanceId: string): string {
-  return instanceId.slice(0, instanceId.lastIndexOf('_'));
-}
+/** A bulk add may take longer than one job: ten milliseconds more per job it carries. */
+const bulkTimeout = (jobs: number) => ADD_TIMEOUT_MS + jobs * 10;

@@ -1,17 +1,68 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import { RedisUnavailableError } from './errors.js';
 
-export class RedisUnavailableError extends Error {
-  override readonly name = 'RedisUnavailableError';
-  readonly code = 'redis_unavailable';
+/** The service's Redis: one server by URL, or the master that Redis Sentinel names. */
+export type RedisTarget = { readonly url: string } | { readonly sentinel: SentinelTarget };
+
+export interface SentinelTarget {
+  readonly sentinels: ReadonlyArray<{ readonly host: string; readonly port: number }>;
+  /** The master's name in the sentinels' configuration. */
+  readonly name: string;
+  readonly password?: string;
+  readonly sentinelPassword?: string;
+}
+
+/** REDIS_SENTINELS when set, else REDIS_URL; undefined → the local default (see ensureRedis). */
+export function redisTarget(
+  config: Pick<
+    Config,
+    'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME' | 'REDIS_SENTINEL_PASSWORD' | 'REDIS_PASSWORD'
+  >,
+): RedisTarget | undefined {
+  if (config.REDIS_SENTINELS.length === 0) return config.REDIS_URL ? { url: config.REDIS_URL } : undefined;
+  return {
+    sentinel: {
+      sentinels: config.REDIS_SENTINELS.map((s) => {
+        const at = s.lastIndexOf(':');
+        return { host: s.slice(0, at), port: Number(s.slice(at + 1)) };
+      }),
+      name: config.REDIS_SENTINEL_NAME,
+      ...(config.REDIS_PASSWORD ? { password: config.REDIS_PASSWORD } : {}),
+      ...(config.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: config.REDIS_SENTINEL_PASSWORD } : {}),
+    },
+  };
+}
+
+/**
+ * A connection to the target. Every connection the service makes comes from here or is a
+ * duplicate() of one that did (BullMQ's blocking connections, the web chat's subscriber), so a
+ * sentinel setting reaches them all.
+ */
+export function openRedis(target: RedisTarget, options: RedisOptions = {}): Redis {
+  if ('url' in target) return new Redis(target.url, options);
+  const { sentinels, name, password, sentinelPassword } = target.sentinel;
+  return new Redis({
+    sentinels: sentinels.map((s) => ({ ...s })),
+    name,
+    ...(password ? { password } : {}),
+    ...(sentinelPassword ? { sentinelPassword } : {}),
+    // The sentinels announce a failover (+switch-master): move to the new master at once.
+    failoverDetector: true,
+    // A master demoted to a replica refuses writes: reconnect (to the master the sentinels name
+    // now) and send the command again.
+    reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
+    ...options,
+  });
 }
 
 export interface RedisHandle {
-  /** Options for every BullMQ queue and worker connection. */
-  readonly url: string;
+  /** What every BullMQ queue and worker connection opens (bullConnection). */
+  readonly target: RedisTarget;
   /** Set when this process started redis-server itself; stops it. */
   stop(): Promise<void>;
 }
@@ -19,20 +70,26 @@ export interface RedisHandle {
 const LOCAL = 'redis://127.0.0.1:6379';
 
 /**
- * REDIS_URL, else a Redis on 127.0.0.1:6379, else a redis-server started here with its data under
- * dataDir (append-only, so timers and the outbox survive a restart), else a clear error.
+ * The sentinels' master, else REDIS_URL, else a Redis on 127.0.0.1:6379, else a redis-server
+ * started here with its data under dataDir (append-only, so timers and the outbox survive a
+ * restart), else a clear error.
  */
 export async function ensureRedis(opts: {
-  url?: string | undefined;
+  target?: RedisTarget | undefined;
   dataDir: string;
   log: Logger;
 }): Promise<RedisHandle> {
-  const url = opts.url ?? LOCAL;
-  if (await answers(url)) return { url, stop: async () => {} };
-  if (opts.url) {
+  const target = opts.target ?? { url: LOCAL };
+  if (await answers(target)) return { target, stop: async () => {} };
+  if ('sentinel' in target) {
+    const { sentinels, name } = target.sentinel;
     throw new RedisUnavailableError(
-      `Redis at REDIS_URL (${redact(opts.url)}) does not answer; start it or fix REDIS_URL`,
+      `Redis Sentinel at REDIS_SENTINELS (${sentinels.map((s) => `${s.host}:${s.port}`).join(',')}) names no master "${name}" that answers; start them or fix REDIS_SENTINELS and REDIS_SENTINEL_NAME`,
     );
+  }
+  const url = target.url;
+  if (opts.target) {
+    throw new RedisUnavailableError(`Redis at REDIS_URL (${redact(url)}) does not answer; start it or fix REDIS_URL`);
   }
   const dir = join(opts.dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
@@ -45,10 +102,10 @@ export async function ensureRedis(opts: {
     );
   }
   for (let i = 0; i < 50; i++) {
-    if (await answers(url)) {
+    if (await answers(target)) {
       opts.log.info({ dir }, 'started redis-server for this process');
       return {
-        url,
+        target,
         stop: () =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null) return resolve();
@@ -75,12 +132,13 @@ function startRedisServer(dir: string): Promise<ChildProcess> {
   });
 }
 
-async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, {
+async function answers(target: RedisTarget): Promise<boolean> {
+  const client = openRedis(target, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     connectTimeout: 1000,
     retryStrategy: () => null,
+    sentinelRetryStrategy: () => null,
   });
   client.on('error', () => {});
   try {
@@ -98,6 +156,6 @@ function redact(url: string): string {
 }
 
 /** A connection for BullMQ: workers need maxRetriesPerRequest null to block on Redis. */
-export function bullConnection(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null });
+export function bullConnection(target: RedisTarget): Redis {
+  return openRedis(target, { maxRetriesPerRequest: null });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { and, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../db/client.js';
+import type { Db, Tx } from '../db/index.js';
 import {
   attachments,
   caseEvents,
@@ -11,20 +11,17 @@ import {
   conversations,
   inboundMessages,
   messages,
+  pausedLines,
   stakeholders,
   stepInstances,
+  surveyResponses,
   whatsappContacts,
-} from '../db/schema.js';
+} from '../db/index.js';
+import { UnknownStakeholderError } from './errors.js';
 import { identityPatterns, mentions, scrubText } from './identity-text.js';
 
 /** What replaces a name, email or phone number inside a text that is kept. */
 export const ERASED_TEXT = '[dihapus]';
-
-export class UnknownStakeholderError extends Error {
-  override readonly name = 'UnknownStakeholderError';
-  readonly code = 'stakeholder_unknown';
-  readonly messageKey = 'privacy.unknown_stakeholder';
-}
 
 export interface ErasureResult {
   readonly stakeholderId: string;
@@ -90,6 +87,18 @@ export async function eraseStakeholder(db: Db, stakeholderId: string, opts: Eras
     const files: string[] = [];
     if (caseIds.length > 0) {
       await scrubCaseTexts(tx, caseIds, patterns, scrub);
+      // Their SKM answers stay for the IKM (they name nobody); a comment loses any mention of them.
+      const comments = await tx
+        .select({ caseId: surveyResponses.caseId, comment: surveyResponses.comment })
+        .from(surveyResponses)
+        .where(inArray(surveyResponses.caseId, caseIds));
+      for (const c of comments) {
+        if (c.comment && mentions(c.comment, patterns))
+          await tx
+            .update(surveyResponses)
+            .set({ comment: scrub(c.comment) })
+            .where(eq(surveyResponses.caseId, c.caseId));
+      }
       const sent = await tx
         .select({ id: attachments.id, name: attachments.name, uploadedBy: attachments.uploadedBy })
         .from(attachments)
@@ -127,6 +136,8 @@ export async function eraseStakeholder(db: Db, stakeholderId: string, opts: Eras
       .from(messages)
       .where(messageWhere);
     const replaced = new Map(addresses.map((a) => [a, `erased-${randomUUID()}`]));
+    // Emails to them were addressed to their email: it goes with the rest.
+    if (person.email) replaced.set(person.email, `erased-${randomUUID()}`);
     for (const m of told) {
       const params = Object.fromEntries(Object.entries(m.params).map(([k, v]) => [k, scrub(v) ?? '']));
       await tx
@@ -135,6 +146,8 @@ export async function eraseStakeholder(db: Db, stakeholderId: string, opts: Eras
           params,
           address: m.address && replaced.has(m.address) ? (replaced.get(m.address) ?? null) : m.address,
           recipientId: replaced.get(m.recipientId) ?? m.recipientId,
+          // The message as WhatsApp carried it, kept for recipients' retry requests: unscrubbed text.
+          sentContent: null,
         })
         .where(eq(messages.id, m.id));
     }
@@ -149,6 +162,11 @@ export async function eraseStakeholder(db: Db, stakeholderId: string, opts: Eras
       await tx
         .delete(conversations)
         .where(and(eq(conversations.channel, link.channel), eq(conversations.address, link.address)));
+      // A line paused for their chat follows its messages to the new address.
+      await tx
+        .update(pausedLines)
+        .set({ address })
+        .where(and(eq(pausedLines.channel, link.channel), eq(pausedLines.address, link.address)));
       if (link.channel === 'whatsapp') {
         await tx
           .delete(whatsappContacts)
@@ -179,6 +197,17 @@ export async function eraseStakeholder(db: Db, stakeholderId: string, opts: Eras
         .update(conversations)
         .set({ data: scrubJson(d.data, scrub) as Record<string, unknown> })
         .where(and(eq(conversations.channel, d.channel), eq(conversations.address, d.address)));
+    }
+    // Files named after them that no case of theirs holds: another person's draft, an official's upload.
+    const named = await tx
+      .select({ id: attachments.id, name: attachments.name })
+      .from(attachments)
+      .where(quoted(sql`${attachments.name}`));
+    for (const file of named) {
+      await tx
+        .update(attachments)
+        .set({ name: scrub(file.name) ?? ERASED_TEXT })
+        .where(eq(attachments.id, file.id));
     }
     if (person.phone) {
       const digits = person.phone.replace(/\D/g, '');

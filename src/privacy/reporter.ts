@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
-import type { Tx } from '../db/client.js';
-import { cases, stakeholders } from '../db/schema.js';
-import { extendCatalog, type Language, t } from '../i18n/catalog.js';
+import type { Tx } from '../db/index.js';
+import { cases, stakeholders } from '../db/index.js';
+import { extendCatalog, type Language, t } from '../i18n/index.js';
 import { identityPatterns, scrubText } from './identity-text.js';
 import { pseudonymOf } from './pseudonym.js';
 

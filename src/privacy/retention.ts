@@ -1,8 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { recordAudit } from '../db/audit.js';
-import type { Db } from '../db/client.js';
-import { queryRows } from '../db/raw.js';
+import type { Db } from '../db/index.js';
+import { queryRows, recordAudit } from '../db/index.js';
 import type { Logger } from '../log.js';
 import { eraseStakeholder } from './erasure.js';
 

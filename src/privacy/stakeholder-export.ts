@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Db } from '../db/index.js';
 import {
   attachments,
   cases,
@@ -11,8 +11,8 @@ import {
   messages,
   stakeholders,
   stepInstances,
-} from '../db/schema.js';
-import { UnknownStakeholderError } from './erasure.js';
+} from '../db/index.js';
+import { UnknownStakeholderError } from './errors.js';
 
 /**
  * Everything SIPUT holds about one stakeholder, as JSON (UU PDP 27/2022, the right of access):

@@ -27,14 +27,30 @@ export function activeDelegateOf(directory: Directory, officialId: string, now: 
   return d ? d.delegateId : null;
 }
 
+/** Each loaded list of officials by id, made once per list (a directory is loaded per decision or batch). */
+const byId = new WeakMap<readonly OfficialEntry[], Map<string, OfficialEntry>>();
+
 export function findOfficial(directory: Directory, id: string | null): OfficialEntry | undefined {
-  return id === null ? undefined : directory.officials.find((o) => o.id === id);
+  if (id === null) return undefined;
+  let index = byId.get(directory.officials);
+  if (!index) {
+    index = new Map(directory.officials.map((o) => [o.id, o]));
+    byId.set(directory.officials, index);
+  }
+  return index.get(id);
 }
 
 /** Round-robin: the active holder of the role in the unit who has waited longest for a step. */
 export function pickHolder(directory: Directory, roleId: string, unitId: string): OfficialEntry | undefined {
-  const holders = directory.officials.filter((o) => o.active && o.roleId === roleId && o.unitId === unitId);
-  return holders.sort(
-    (a, b) => (a.lastAssignedAt?.getTime() ?? -1) - (b.lastAssignedAt?.getTime() ?? -1) || a.id.localeCompare(b.id),
-  )[0];
+  let best: OfficialEntry | undefined;
+  let bestAt = 0;
+  for (const o of directory.officials) {
+    if (!o.active || o.roleId !== roleId || o.unitId !== unitId) continue;
+    const at = o.lastAssignedAt?.getTime() ?? -1;
+    if (!best || at < bestAt || (at === bestAt && o.id.localeCompare(best.id) < 0)) {
+      best = o;
+      bestAt = at;
+    }
+  }
+  return best;
 }

@@ -1,4 +1,4 @@
-import type { AttachmentRef } from './events.js';
+import type { AbsentKelengkapan, AttachmentRef } from './events.js';
 
 export type Recipient =
   | { readonly kind: 'official'; readonly id: string }
@@ -14,9 +14,25 @@ export type MessageTemplate =
   | 'step.assigned'
   | 'step.returned'
   | 'step.reminder'
+  /** A heads-up before the deadline (a ladder rung `at: N%`). */
+  | 'step.due_soon'
   | 'step.escalation'
   | 'step.reassigned_away'
-  | 'step.unassigned';
+  | 'step.unassigned'
+  /** The step's official, told that the reporter answered a request for kelengkapan. */
+  | 'step.reporter_answered'
+  /** The step's official, told that an admin asked the reporter for kelengkapan (the clock stopped). */
+  | 'step.reporter_asked'
+  /** The step's official, told that the case closed as "tidak dilengkapi". */
+  | 'step.not_completed'
+  /** The reporter, asked for missing kelengkapan (the step's clock stops meanwhile). */
+  | 'case.info_requested'
+  /** The reporter, reminded once of the request before the limit. */
+  | 'case.info_reminder'
+  /** The reporter, told that the case closed without the kelengkapan asked for. */
+  | 'case.not_completed'
+  /** The closing is final: the reporter is offered the SKM survey. */
+  | 'survey.offer';
 
 export interface Choice {
   readonly action: string;
@@ -31,7 +47,17 @@ export type AuditKind =
   | 'reminded'
   | 'escalated'
   | 'reassigned'
-  | 'closed';
+  /** A step that waited without a holder was given one. */
+  | 'assigned'
+  | 'closed'
+  | 'confirmed'
+  | 'reopened'
+  /** The step's official asked the reporter for more; the step's clock stopped. */
+  | 'paused'
+  /** The reporter answered; the step's clock runs again, its deadline moved by the wait. */
+  | 'resumed'
+  /** The reopening window passed without an answer: the closing is final. */
+  | 'finalized';
 
 export interface AuditEntry {
   readonly at: Date;
@@ -43,6 +69,8 @@ export interface AuditEntry {
   readonly action: string | null;
   readonly note: string | null;
   readonly attachments: readonly AttachmentRef[];
+  /** Required kelengkapan declared absent, each with its note. */
+  readonly absent: readonly AbsentKelengkapan[];
   /** Who was told or assigned, for reminders, escalations and reassignments. */
   readonly target: string | null;
 }
@@ -57,6 +85,8 @@ export type Effect =
       readonly outcome: string;
       readonly actorId: string;
       readonly note: string | null;
+      /** The reporter may see the note. */
+      readonly notePublic?: boolean;
     }
   | {
       readonly type: 'notify';
@@ -68,5 +98,12 @@ export type Effect =
       readonly params: Readonly<Record<string, string>>;
       readonly choices: readonly Choice[];
     }
-  | { readonly type: 'timer'; readonly instanceId: string; readonly rung: number; readonly at: Date }
+  | {
+      readonly type: 'timer';
+      readonly instanceId: string;
+      readonly rung: number;
+      readonly at: Date;
+      /** The step's clockEpoch; absent means 0. */
+      readonly epoch?: number;
+    }
   | { readonly type: 'assigned'; readonly officialId: string; readonly at: Date };

@@ -3,9 +3,18 @@ export type CaseErrorCode =
   | 'not_assignee'
   | 'note_required'
   | 'attachment_required'
+  | 'absence_not_allowed'
   | 'case_closed'
   | 'stale_step'
-  | 'unknown_official';
+  | 'unknown_official'
+  | 'reopen_closed'
+  | 'not_closed'
+  /** Asking for kelengkapan on a case with nobody to ask (no stakeholder, no other opener). */
+  | 'no_reporter'
+  | 'already_waiting'
+  /** An answer to a request for kelengkapan on a case that asked for none. */
+  | 'not_waiting'
+  | 'not_reporter';
 
 /**
  * An event the engine refused. The case is unchanged; `messageKey` names the text the person
@@ -40,4 +49,15 @@ export class SopDefinitionError extends Error {
 export class SopVersionMismatchError extends Error {
   override readonly name = 'SopVersionMismatchError';
   readonly code = 'sop_version_mismatch';
+}
+
+/** A holidays file that cannot be used; the service must not start with a wrong calendar. */
+export class HolidaysFileError extends Error {
+  override readonly name = 'HolidaysFileError';
+  constructor(
+    readonly file: string,
+    readonly reasons: readonly string[],
+  ) {
+    super(reasons.map((reason) => `${file}: ${reason}`).join('\n'));
+  }
 }

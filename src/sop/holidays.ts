@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { HolidaysFileError } from './errors.js';
 
 /** The shipped list; admins extend it in place or point the service at their own copy. */
 export const DEFAULT_HOLIDAYS_FILE = fileURLToPath(new URL('../../holidays/indonesia.yaml', import.meta.url));
@@ -36,17 +37,6 @@ const holidayFileSchema = z.array(holidayEntrySchema).superRefine((entries, ctx)
   });
 });
 
-/** A holidays file that cannot be used; the service must not start with a wrong calendar. */
-export class HolidaysFileError extends Error {
-  override readonly name = 'HolidaysFileError';
-  constructor(
-    readonly file: string,
-    readonly reasons: readonly string[],
-  ) {
-    super(reasons.map((reason) => `${file}: ${reason}`).join('\n'));
-  }
-}
-
 /** Reads and validates a holidays YAML file (a list of entries). Throws HolidaysFileError. */
 export function loadHolidays(file: string): HolidayCalendar {
   let raw: unknown;
@@ -73,4 +63,18 @@ function describePath(raw: unknown, path: ReadonlyArray<PropertyKey>): string {
   const entry = Array.isArray(raw) ? (raw[index] as unknown) : undefined;
   const date = entry && typeof entry === 'object' && 'date' in entry ? ` (${String(entry.date)})` : '';
   return `[${index}]${date}${rest.map((key) => `.${String(key)}`).join('')}`;
+}
+
+/**
+ * Years whose list is an estimate (an entry's source says "perkiraan"), to be replaced by the
+ * year's SKB: deadlines counted over them are marked as such.
+ */
+export function estimatedYears(entries: readonly HolidayEntry[]): ReadonlySet<number> {
+  return new Set(entries.filter((e) => /perkiraan/i.test(e.source)).map((e) => Number(e.date.slice(0, 4))));
+}
+
+/** Whether the list holds a confirmed (SKB) year: listed, and no entry of it an estimate. */
+export function isConfirmedYear(entries: readonly HolidayEntry[], year: number): boolean {
+  const prefix = `${year}-`;
+  return entries.some((e) => e.date.startsWith(prefix)) && !estimatedYears(entries).has(year);
 }

@@ -1,8 +1,10 @@
 import { and, desc, eq } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { attachments, inboundMessages, messages } from '../db/schema.js';
-import { renderMessage } from '../jobs/render.js';
+import type { Db } from '../db/index.js';
+import { attachments, inboundMessages, messages } from '../db/index.js';
+import type { AttachmentLinks } from '../links/index.js';
+import { renderMessage } from '../outbox/index.js';
 import type { Signer } from '../signing.js';
+import { clientIdOf } from './chat-message-key.js';
 
 /** What the person wrote, pressed or sent. */
 export interface InboundItem {
@@ -38,10 +40,13 @@ export async function chatHistory(
   defaultZone: string,
   /** publicBaseUrl, so links in old messages read as they did when sent. */
   publicUrl?: string,
+  /** Signs fresh links to a case's files in an official's step messages. */
+  attachmentLinks?: AttachmentLinks,
 ): Promise<HistoryItem[]> {
   const [inbound, outbound] = await Promise.all([
     db
       .select({
+        id: inboundMessages.id,
         key: inboundMessages.key,
         text: inboundMessages.text,
         choice: inboundMessages.choice,
@@ -64,24 +69,24 @@ export async function chatHistory(
   const items: { at: number; item: HistoryItem }[] = [];
   for (const row of outbound) {
     const at = row.sentAt ?? row.createdAt;
-    const { id, text, choices, document } = await renderMessage(
-      db,
-      row,
-      defaultZone,
-      signer,
-      publicUrl ? { publicUrl } : {},
-    );
+    const { id, text, choices, document } = await renderMessage(db, row, defaultZone, signer, {
+      ...(publicUrl ? { publicUrl } : {}),
+      ...(attachmentLinks ? { attachmentLinks } : {}),
+    });
     items.push({
       at: at.getTime(),
       item: { kind: 'out', id, at: at.toISOString(), text, choices, ...(document ? { document } : {}) },
     });
   }
   for (const row of inbound) {
+    // The page's opening (which asked for the welcome menu) is nothing the person said.
+    if (!row.text && !row.choice && !row.attachmentName) continue;
     items.push({
       at: row.at.getTime(),
       item: {
         kind: 'in',
-        key: row.key,
+        // Web keys are never released; the row's own id would stand in for one that were.
+        key: row.key === null ? `row-${row.id}` : clientIdOf(address, row.key),
         at: row.at.toISOString(),
         ...(row.text ? { text: row.text } : {}),
         ...(row.choice ? { choice: { value: row.choice, label: row.choice } } : {}),

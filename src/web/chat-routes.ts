@@ -1,22 +1,30 @@
+import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { OutgoingMessage } from '../bots/channel.js';
-import type { Db } from '../db/client.js';
-import { conversations } from '../db/schema.js';
-import type { Inbound } from '../flows/inbound.js';
-import { isLanguage, type Language, t } from '../i18n/catalog.js';
+import type { Db } from '../db/index.js';
+import { channelLinks, conversations, linkChannel, units } from '../db/index.js';
+import type { AttachmentStore } from '../files/index.js';
+import { FileRejectedError } from '../files/index.js';
+import type { Inbound } from '../flows/index.js';
+import { escapeHtml } from '../html.js';
+import { isLanguage, type Language, t } from '../i18n/index.js';
+import type { RateVerdict, RateWindow } from '../limits/index.js';
+import type { AttachmentLinks } from '../links/index.js';
+import type { OutgoingMessage } from '../outbox/index.js';
 import type { Signer } from '../signing.js';
-import type { AttachmentStore } from './attachment-store.js';
+import { asset, serveAssets, VersionedFolder } from './asset-versions.js';
 import { chatHistory } from './chat-history.js';
 import type { WebChatHub } from './chat-hub.js';
+import { chatMessageKey } from './chat-message-key.js';
 import { CHAT_COOKIE, type ChatSessions } from './chat-session.js';
-import { FileRejectedError } from './errors.js';
-import './texts.js';
+import { FAVICON } from './favicon.js';
+import { unitLogoUrl } from './unit-logos.js';
 
 /** Hands a person's message to the conversation flows; the flows drop a key they have seen. */
 export type InboundHandler = (inbound: Inbound) => Promise<{ duplicate: boolean }>;
@@ -31,8 +39,18 @@ export interface ChatRoutesOptions {
   readonly handleInbound: InboundHandler;
   /** Time zone for times in rendered messages (TZ_DEFAULT). */
   readonly defaultZone: string;
+  /** The unit whose name heads the page (DEFAULT_UNIT): people see whose service they are talking to. */
+  readonly unitId: string;
   /** Where people reach the service (publicBaseUrl), for links in the history's messages. */
   readonly publicUrl?: string;
+  /** Messages allowed per chat and per address; past them the page is asked to slow down. */
+  readonly messageLimits: { readonly chat: RateWindow; readonly address: RateWindow };
+  /** Upload bytes allowed per chat and per address in a window. */
+  readonly uploadQuotas: { readonly chat: RateWindow; readonly address: RateWindow };
+  /** Open event streams per chat and per address in this process; default 5 and 50. */
+  readonly maxStreams?: { readonly chat: number; readonly address: number };
+  /** Signs the links to a case's files in an official's step messages shown again in the history. */
+  readonly attachmentLinks?: AttachmentLinks;
   /**
    * Gap between SSE heartbeats; default 25 s, under the 30–60 s after which proxies and mobile
    * networks drop a silent connection.
@@ -50,6 +68,10 @@ const sendBody = z.object({
 });
 
 const publicDir = fileURLToPath(new URL('./public/', import.meta.url));
+/** Where the page shows the unit's name. */
+const UNIT_MARK = /<!--unit-->[^<]*/g;
+/** The logo beside the unit's name: the service's emblem, which a unit's own logo may replace. */
+const LOGO = asset('/chat/logo', 'image/svg+xml', FAVICON.body);
 
 // No inline script or style, nothing from elsewhere; any site may frame the page to embed the chat.
 const PAGE_POLICY =
@@ -65,6 +87,17 @@ export const chatRoutes: FastifyPluginAsync<ChatRoutesOptions> = async (fastify,
     limits: { fileSize: opts.attachments.maxBytes, files: 1, fields: 0, parts: 1 },
   });
   await fastify.register(fastifyStatic, { root: publicDir, prefix: '/chat/static/', index: false });
+  // The page links its script and stylesheet by their content's version, so browsers keep those for good.
+  const assets = new VersionedFolder('/chat/static/', publicDir);
+  const chatPage = assets
+    .link(readFileSync(join(publicDir, 'chat.html'), 'utf8'), FAVICON)
+    .replace('src="/chat/logo"', `src="${LOGO.url}"`);
+  serveAssets(fastify, [LOGO]);
+  fastify.addHook('onSend', async (req, reply, payload) => {
+    const cache = assets.cacheControl(req);
+    if (cache && reply.statusCode === 200) reply.header('cache-control', cache);
+    return payload;
+  });
 
   // Set as a plain header rather than with reply.setCookie, which only writes it in onSend: the
   // event stream takes the response over before that hook would run.
@@ -93,27 +126,67 @@ export const chatRoutes: FastifyPluginAsync<ChatRoutesOptions> = async (fastify,
     status: number,
     code: string,
     params: Record<string, string> = {},
+    messageKey = `web.${code}`,
   ) => {
     const language = await languageOf(sessions.read(req.cookies[CHAT_COOKIE]));
-    return reply.code(status).send({ error: code, message: t(language, `web.${code}`, params) });
+    return reply.code(status).send({ error: code, message: t(language, messageKey, params) });
   };
 
   fastify.setErrorHandler(async (err: FastifyError, req, reply) => {
-    if (err instanceof FileRejectedError) return refuse(req, reply, err.statusCode, err.code, err.params);
+    if (err instanceof FileRejectedError)
+      return refuse(req, reply, err.statusCode, err.code, err.params, err.messageKey);
     if (err instanceof fastify.multipartErrors.RequestFileTooLargeError) {
-      return refuse(req, reply, 413, 'file_too_large', { max: `${opts.attachments.maxBytes / 1024 / 1024} MB` });
+      return refuse(
+        req,
+        reply,
+        413,
+        'file_too_large',
+        { max: `${opts.attachments.maxBytes / 1024 / 1024} MB` },
+        'files.file_too_large',
+      );
     }
     if (err.statusCode && err.statusCode < 500) return refuse(req, reply, err.statusCode, 'invalid_message');
     req.log.error({ err: err.message, code: err.code }, 'web chat request failed');
     return refuse(req, reply, 500, 'internal');
   });
 
+  // Only the chat's own page may post: another site's form or script cannot reset a visitor's
+  // chat or write into it. Browsers send Origin (or Sec-Fetch-Site) with every such request.
+  fastify.addHook('preHandler', async (req, reply) => {
+    if (req.method !== 'POST' || !fromElsewhere(req, opts.publicUrl)) return;
+    return refuse(req, reply, 403, 'cross_site');
+  });
+
   fastify.get('/chat', async (req, reply) => {
     sessionOf(req, reply);
+    const [unit] = await db.select({ name: units.name, logo: units.logo }).from(units).where(eq(units.id, opts.unitId));
+    // The logo set in the console (Pejabat & unit → kop surat), else the service's emblem.
+    const logo = unit?.logo ? unitLogoUrl(opts.unitId, unit.logo) : LOGO.url;
     return reply
       .header('content-security-policy', PAGE_POLICY)
       .header('cache-control', 'no-store')
-      .sendFile('chat.html');
+      .type('text/html; charset=utf-8')
+      .send(chatPage.replace(UNIT_MARK, escapeHtml(unit?.name ?? 'SIPUT')).replace(LOGO.url, escapeHtml(logo)));
+  });
+
+  // The page asks once, on its first view, for the welcome menu: the buttons are there before anyone
+  // types. Keyed per chat, so a reload or a second tab does not greet twice.
+  fastify.post('/chat/api/start', async (req, reply) => {
+    const address = sessionOf(req, reply);
+    const limited = await firstRefusal([opts.messageLimits.chat.hit(address), opts.messageLimits.address.hit(req.ip)]);
+    if (limited) {
+      reply.header('retry-after', String(Math.ceil(limited.retryAfterMs / 1000)));
+      return refuse(req, reply, 429, 'slow_down', { seconds: String(Math.ceil(limited.retryAfterMs / 1000)) });
+    }
+    const hint = req.headers['accept-language']?.split(',')[0]?.trim();
+    const result = await opts.handleInbound({
+      channel: 'web',
+      address,
+      key: chatMessageKey(address, 'opening'),
+      opening: true,
+      ...(hint ? { languageHint: hint } : {}),
+    });
+    return { duplicate: result.duplicate, language: await languageOf(address) };
   });
 
   fastify.post('/chat/api/send', async (req, reply) => {
@@ -128,6 +201,11 @@ export const chatRoutes: FastifyPluginAsync<ChatRoutesOptions> = async (fastify,
       if (field === 'choice') return refuse(req, reply, 400, 'invalid_choice');
       if (field === 'attachmentId') return refuse(req, reply, 400, 'unknown_attachment');
       return refuse(req, reply, 400, 'invalid_message');
+    }
+    const limited = await firstRefusal([opts.messageLimits.chat.hit(address), opts.messageLimits.address.hit(req.ip)]);
+    if (limited) {
+      reply.header('retry-after', String(Math.ceil(limited.retryAfterMs / 1000)));
+      return refuse(req, reply, 429, 'slow_down', { seconds: String(Math.ceil(limited.retryAfterMs / 1000)) });
     }
     const { id, choice, attachmentId } = parsed.data;
     const text = parsed.data.text?.trim() || undefined;
@@ -144,7 +222,7 @@ export const chatRoutes: FastifyPluginAsync<ChatRoutesOptions> = async (fastify,
     const result = await opts.handleInbound({
       channel: 'web',
       address,
-      key: id,
+      key: chatMessageKey(address, id),
       ...(text ? { text } : {}),
       ...(choice ? { choice } : {}),
       ...(attachment ? { attachment } : {}),
@@ -158,8 +236,14 @@ export const chatRoutes: FastifyPluginAsync<ChatRoutesOptions> = async (fastify,
     const address = sessionOf(req, reply);
     const part = await req.file();
     if (!part) return refuse(req, reply, 400, 'no_file');
+    const bytes = await part.toBuffer();
+    // Counted as received, kept or not: a flood of refused files fills no disk but still costs.
+    const { chat, address: byAddress } = opts.uploadQuotas;
+    if (await firstRefusal([chat.hit(address, bytes.length), byAddress.hit(req.ip, bytes.length)])) {
+      return refuse(req, reply, 429, 'upload_quota');
+    }
     const saved = await opts.attachments.save({
-      bytes: await part.toBuffer(),
+      bytes,
       name: part.filename,
       uploadedBy: uploaderOf(address),
     });
@@ -171,14 +255,18 @@ export const chatRoutes: FastifyPluginAsync<ChatRoutesOptions> = async (fastify,
     reply.header('cache-control', 'no-store');
     const [language, items] = await Promise.all([
       languageOf(address),
-      chatHistory(db, opts.signer, address, opts.defaultZone, opts.publicUrl),
+      chatHistory(db, opts.signer, address, opts.defaultZone, opts.publicUrl, opts.attachmentLinks),
     ]);
     return { language, items };
   });
 
-  // The old conversation stays on record; this browser simply starts another one.
-  fastify.post('/chat/api/reset', async (_req, reply) => {
-    startSession(reply);
+  // The old conversation stays on record; this browser simply starts another one. Who the person is
+  // and their language come along: their tickets stay theirs in Cek Status, and what the service
+  // sends them later reaches the chat this browser shows.
+  fastify.post('/chat/api/reset', async (req, reply) => {
+    const old = sessions.read(req.cookies[CHAT_COOKIE]);
+    const fresh = startSession(reply);
+    if (old) await carryOver(db, old, fresh);
     return { ok: true };
   });
 
@@ -188,8 +276,24 @@ export const chatRoutes: FastifyPluginAsync<ChatRoutesOptions> = async (fastify,
     for (const res of streams) res.end();
   });
 
+  // Counted in this process, where the streams are held: each open stream holds a socket.
+  const openPerChat = new Map<string, number>();
+  const openPerAddress = new Map<string, number>();
+  const maxStreams = opts.maxStreams ?? { chat: 5, address: 50 };
+  const adjust = (counts: Map<string, number>, key: string, by: number) => {
+    const next = (counts.get(key) ?? 0) + by;
+    if (next > 0) counts.set(key, next);
+    else counts.delete(key);
+  };
+
   fastify.get('/chat/api/events', async (req, reply) => {
     const address = sessionOf(req, reply);
+    if ((openPerChat.get(address) ?? 0) >= maxStreams.chat || (openPerAddress.get(req.ip) ?? 0) >= maxStreams.address) {
+      return refuse(req, reply, 429, 'too_many_streams');
+    }
+    adjust(openPerChat, address, 1);
+    adjust(openPerAddress, req.ip, 1);
+    const ip = req.ip;
     const res = reply.raw;
     reply.hijack();
     const cookie = reply.getHeader('set-cookie') as string | undefined;
@@ -209,6 +313,8 @@ export const chatRoutes: FastifyPluginAsync<ChatRoutesOptions> = async (fastify,
     const heartbeat = setInterval(() => res.write(': ping\n\n'), opts.heartbeatMs ?? 25_000);
     res.write('retry: 3000\n: connected\n\n');
     req.raw.on('close', () => {
+      adjust(openPerChat, address, -1);
+      adjust(openPerAddress, ip, -1);
       clearInterval(heartbeat);
       stop();
       streams.delete(res);
@@ -217,6 +323,42 @@ export const chatRoutes: FastifyPluginAsync<ChatRoutesOptions> = async (fastify,
 };
 
 const uploaderOf = (address: string) => `web:${address}`;
+
+/** Links a new chat of this browser to the person the old one belonged to, in the same language. */
+async function carryOver(db: Db, from: string, to: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [link] = await tx
+      .select({ kind: channelLinks.ownerKind, id: channelLinks.ownerId })
+      .from(channelLinks)
+      .where(and(eq(channelLinks.channel, 'web'), eq(channelLinks.address, from), eq(channelLinks.active, true)));
+    if (link) await linkChannel(tx, { kind: link.kind, id: link.id }, 'web', to);
+    const [old] = await tx
+      .select({ language: conversations.language })
+      .from(conversations)
+      .where(and(eq(conversations.channel, 'web'), eq(conversations.address, from)));
+    if (old)
+      await tx
+        .insert(conversations)
+        .values({ channel: 'web', address: to, language: old.language })
+        .onConflictDoNothing();
+  });
+}
+
+/** Counts a hit on every limit (each sees the attempt) and returns the first refusal, if any. */
+async function firstRefusal(
+  hits: readonly Promise<RateVerdict>[],
+): Promise<Extract<RateVerdict, { allowed: false }> | undefined> {
+  for (const verdict of await Promise.all(hits)) if (!verdict.allowed) return verdict;
+  return undefined;
+}
+
+/** Whether a request came from another site's page; a client that says nothing (curl) is not one. */
+function fromElsewhere(req: FastifyRequest, publicUrl: string | undefined): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return req.headers['sec-fetch-site'] === 'cross-site';
+  const own = [`${req.protocol}://${req.host}`, ...(publicUrl ? [new URL(publicUrl).origin] : [])];
+  return !own.includes(origin);
+}
 
 /** The chat's address is the session id: it stays out of the page's reach, like the cookie. */
 function forBrowser(m: OutgoingMessage) {

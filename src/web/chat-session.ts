@@ -32,14 +32,16 @@ export class ChatSessions {
     const dot = value?.lastIndexOf('.') ?? -1;
     if (!value || dot <= 0) return undefined;
     const address = value.slice(0, dot);
-    return this.signer.verify(payload(address), value.slice(dot + 1)) ? address : undefined;
+    return this.signer.verify(payload(address), value.slice(dot + 1), TAG_LENGTH) ? address : undefined;
   }
 
   issue(): { address: string; value: string } {
     const address = randomBytes(16).toString('base64url');
-    return { address, value: `${address}.${this.signer.sign(payload(address), 22)}` };
+    return { address, value: `${address}.${this.signer.sign(payload(address), TAG_LENGTH)}` };
   }
 }
+
+const TAG_LENGTH = 22;
 
 // A prefix keeps these tags apart from other things the same secret signs (download links, buttons).
 const payload = (address: string) => `chat:${address}`;

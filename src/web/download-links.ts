@@ -1,12 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config.js';
-import { t } from '../i18n/catalog.js';
+import type { DocumentStore } from '../files/index.js';
+import { downloadName, safeFileName } from '../files/index.js';
+import { t } from '../i18n/index.js';
+import { ExpiringTag, type LinkCheck } from '../links/index.js';
 import type { Signer } from '../signing.js';
-import type { DocumentStore } from './document-store.js';
-import { safeFileName } from './file-kinds.js';
-import './texts.js';
-
-export type LinkCheck = 'valid' | 'expired' | 'invalid';
 
 export interface DownloadLinksOptions {
   readonly signer: Signer;
@@ -21,36 +19,29 @@ export interface DownloadLinksOptions {
  * covers the id and the expiry, so neither can be changed, and a link passed around stops working.
  */
 export class DownloadLinks {
-  readonly #signer: Signer;
+  // The purpose keeps these tags apart from other things the same secret signs (chat cookies, buttons).
+  readonly #tag: ExpiringTag;
   readonly #base: string;
-  readonly #ttl: number;
 
   constructor(opts: DownloadLinksOptions) {
-    this.#signer = opts.signer;
+    this.#tag = new ExpiringTag(opts.signer, 'unduh', opts.ttlSeconds ?? 24 * 3600);
     this.#base = opts.baseUrl.replace(/\/+$/, '');
-    this.#ttl = opts.ttlSeconds ?? 24 * 3600;
   }
 
   /** How long a link works, in hours, to tell the person. */
   get ttlHours(): number {
-    return Math.round(this.#ttl / 3600);
+    return Math.round(this.#tag.ttlSeconds / 3600);
   }
 
   url(documentId: string, now = new Date()): string {
-    const expiry = Math.floor(now.getTime() / 1000) + this.#ttl;
-    const tag = this.#signer.sign(payload(documentId, expiry), 22);
+    const { expiry, tag } = this.#tag.issue(documentId, now);
     return `${this.#base}/unduh/${encodeURIComponent(documentId)}?e=${expiry}&s=${tag}`;
   }
 
   verify(documentId: string, expiry: string | undefined, tag: string | undefined, now = new Date()): LinkCheck {
-    if (!expiry || !/^\d{1,12}$/.test(expiry) || !tag) return 'invalid';
-    if (!this.#signer.verify(payload(documentId, Number(expiry)), tag)) return 'invalid';
-    return Number(expiry) * 1000 < now.getTime() ? 'expired' : 'valid';
+    return this.#tag.check(documentId, expiry, tag, now);
   }
 }
-
-// A prefix keeps these tags apart from other things the same secret signs (chat cookies, buttons).
-const payload = (documentId: string, expiry: number) => `unduh:${documentId}:${expiry}`;
 
 /** PUBLIC_URL, or this machine's port for a newcomer trying it locally. */
 export function publicBaseUrl(config: Pick<Config, 'PUBLIC_URL' | 'PORT'>): string {
@@ -80,7 +71,7 @@ export const downloadRoutes: FastifyPluginAsync<DownloadRoutesOptions> = async (
     return reply
       .type(file.meta.mime)
       .header('content-length', file.meta.size)
-      .header('content-disposition', contentDisposition(file.meta.fileName))
+      .header('content-disposition', contentDisposition(downloadName(file.meta)))
       .header('x-content-type-options', 'nosniff')
       .header('cache-control', 'private, no-store')
       .send(file.stream);
@@ -94,7 +85,8 @@ export function contentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(safe)}`;
 }
 
-function politePage(key: string): string {
+/** A page saying, in both languages, why a link does not open. */
+export function politePage(key: string): string {
   return `<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t('id', 'web.link_title')} — SIPUT</title>

@@ -1,11 +1,7 @@
-import { extendCatalog } from '../i18n/catalog.js';
+import { extendCatalog } from '../i18n/index.js';
 
 /** What the web chat and the download links tell people, keyed like the rest of the catalogue. */
 extendCatalog('id', {
-  'web.file_empty': 'Berkas kosong. Pilih berkas lain.',
-  'web.file_too_large': 'Berkas terlalu besar: paling besar {max}.',
-  'web.file_type_not_allowed': 'Jenis berkas ini tidak diterima. Yang diterima: {allowed}.',
-  'web.file_type_mismatch': 'Isi berkas tidak sesuai dengan ekstensi namanya. Yang diterima: {allowed}.',
   'web.no_file': 'Tidak ada berkas yang diunggah.',
   'web.empty_message': 'Pesan kosong: tulis sesuatu, pilih tombol, atau lampirkan berkas.',
   'web.text_too_long': 'Pesan terlalu panjang: paling banyak {max} karakter.',
@@ -13,7 +9,10 @@ extendCatalog('id', {
   'web.invalid_message': 'Pesan tidak dapat dibaca. Muat ulang halaman lalu coba lagi.',
   'web.unknown_attachment': 'Lampiran tidak ditemukan. Unggah lagi berkasnya.',
   'web.internal': 'Maaf, sedang terjadi gangguan. Silakan coba lagi sebentar lagi.',
-  'web.document_invalid': 'Data dokumen tidak lengkap atau tidak sah ({field}).',
+  'web.cross_site': 'Permintaan ini tidak berasal dari halaman percakapan SIPUT. Buka /chat lalu coba lagi.',
+  'web.slow_down': 'Pesan Anda terlalu cepat. Mohon tunggu {seconds} detik, lalu kirim lagi.',
+  'web.too_many_streams': 'Terlalu banyak halaman percakapan yang terbuka. Tutup sebagian, lalu muat ulang.',
+  'web.upload_quota': 'Batas unggahan tercapai untuk saat ini. Coba lagi beberapa jam lagi.',
   'web.link_title': 'Unduhan dokumen',
   'web.link_expired':
     'Mohon maaf, tautan unduhan ini sudah kedaluwarsa. Silakan minta tautan baru melalui menu Dokumen di percakapan SIPUT.',
@@ -24,10 +23,10 @@ extendCatalog('id', {
 });
 
 extendCatalog('en', {
-  'web.file_empty': 'The file is empty. Choose another file.',
-  'web.file_too_large': 'The file is too large: at most {max}.',
-  'web.file_type_not_allowed': 'This kind of file is not accepted. Accepted: {allowed}.',
-  'web.file_type_mismatch': 'The file’s content does not match the extension of its name. Accepted: {allowed}.',
+  'web.cross_site': 'This request did not come from the SIPUT chat page. Open /chat and try again.',
+  'web.slow_down': 'You are sending too fast. Please wait {seconds} seconds, then send again.',
+  'web.too_many_streams': 'Too many chat pages are open. Close some, then reload.',
+  'web.upload_quota': 'The upload limit is reached for now. Try again in a few hours.',
   'web.no_file': 'No file was uploaded.',
   'web.empty_message': 'Empty message: write something, press a button, or attach a file.',
   'web.text_too_long': 'The message is too long: at most {max} characters.',
@@ -35,7 +34,6 @@ extendCatalog('en', {
   'web.invalid_message': 'The message could not be read. Reload the page and try again.',
   'web.unknown_attachment': 'The attachment was not found. Please upload the file again.',
   'web.internal': 'Sorry, something went wrong. Please try again in a moment.',
-  'web.document_invalid': 'The document details are incomplete or invalid ({field}).',
   'web.link_title': 'Document download',
   'web.link_expired':
     'Sorry, this download link has expired. Ask for a new one from the Documents menu in the SIPUT chat.',

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,9 +9,11 @@ import type { App } from '../../src/app.js';
 import type { Database } from '../../src/db/client.js';
 import { createLinkCode } from '../../src/db/link-codes.js';
 import { addOfficial } from '../../src/db/officials.js';
+import { units } from '../../src/db/schema.js';
 import { CHAT_COOKIE } from '../../src/web/chat-session.js';
 import { buildWeb } from '../../src/web/server.js';
 import { testApp, testConfig } from '../support/app.js';
+import { seriousViolations } from '../support/axe.js';
 import { launchChromium } from '../support/browser.js';
 import { PDF } from '../support/files.js';
 import { freshDatabase } from '../support/postgres.js';
@@ -43,13 +46,21 @@ afterAll(async () => {
   await database?.close();
 });
 
-/** A fresh browser (own cookies: own chat) on the chat page, once its live feed is connected. */
+/** A fresh browser (own cookies: own chat) on the chat page, once its live feed and welcome menu are there. */
 async function openChat(): Promise<Page> {
   const context = await browser.newContext({ viewport: PHONE, locale: 'id-ID' });
   const page = await context.newPage();
+  page.on('dialog', (dialog) => void dialog.accept());
   await page.goto(`${base}/chat`);
   await page.locator('#connection[data-state="connected"]').waitFor();
+  await heard(page, 'Silakan pilih menu');
+  await accessible(page);
   return page;
+}
+
+/** axe-core finds nothing serious or critical on the page as it is now. */
+async function accessible(page: Page): Promise<void> {
+  expect(await seriousViolations(page)).toBe('');
 }
 
 async function say(page: Page, text: string): Promise<void> {
@@ -87,11 +98,34 @@ async function addressOf(page: Page): Promise<string> {
 }
 
 describe('the web chat page', () => {
+  it('opens with the unit’s name, its logo and the menu as buttons, before anything is typed', async () => {
+    const [unit] = await database.db.select({ name: units.name }).from(units).where(eq(units.id, config.DEFAULT_UNIT));
+    const page = await openChat();
+    expect(await page.locator('h1').textContent()).toBe(unit?.name);
+    expect(await page.title()).toContain(unit?.name ?? '-');
+    const logo = page.locator('header img.logo');
+    expect(await logo.isVisible()).toBe(true);
+    expect(await logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    for (const item of ['Dokumen', 'Saran/Keluhan/Masukan', 'Cek Status', 'Bantuan']) {
+      expect(await page.getByRole('button', { name: item, exact: true }).isVisible()).toBe(true);
+    }
+    // Nothing was typed: the menu came with the page, and a reload does not greet twice.
+    expect(await page.locator('.msg-in').count()).toBe(0);
+    await page.reload();
+    await page.locator('#connection[data-state="connected"]').waitFor();
+    await heard(page, 'Silakan pilih menu');
+    await page.waitForTimeout(300);
+    expect(await page.locator('.msg-out').count()).toBe(1);
+    await shot(page, 'chat-first-screen');
+    await page.context().close();
+  });
+
   it('shows what is typed, answers live, and closes a keyboard once a button is pressed', async () => {
     const page = await openChat();
     await say(page, 'halo');
     await page.locator('.msg-in', { hasText: 'halo' }).waitFor();
-    await heard(page, 'Silakan pilih menu');
+    // The menu is already there: a greeting is answered with the welcome and its menu again.
+    await page.locator('.msg-out', { hasText: 'Selamat datang di SIPUT' }).nth(1).waitFor({ timeout: 15_000 });
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('text');
 
     const keyboard = page.locator('.msg-out .choices').last();
@@ -101,6 +135,7 @@ describe('the web chat page', () => {
     expect(await status.getAttribute('aria-pressed')).toBe('true');
     for (const button of await keyboard.locator('button').all()) expect(await button.isDisabled()).toBe(true);
     await heard(page, /nomor tiket/i);
+    await accessible(page);
     await shot(page, 'chat-menu-and-choice');
     await page.context().close();
   });
@@ -131,6 +166,7 @@ describe('the web chat page', () => {
     await page.locator('#send', { hasText: 'Send' }).waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await page.getAttribute('#text', 'placeholder')).toBe('Write a message…');
+    await accessible(page);
     await shot(page, 'chat-english');
     await page.context().close();
   });
@@ -196,14 +232,24 @@ describe('a complaint across three browsers', () => {
     await heard(citizen, 'dirahasiakan');
     await press(citizen, 'Tidak perlu');
     await heard(citizen, 'Jenis: Keluhan');
+    // One "Kirim" on the screen: the summary's; the composer's send button is an icon.
+    expect(await citizen.getByText('Kirim', { exact: true }).filter({ visible: true }).count()).toBe(1);
+    await accessible(citizen);
     await shot(citizen, 'stakeholder-summary');
     await press(citizen, 'Kirim');
     const receipt = await heard(citizen, /SMS-\d{4}-\d{6}/);
     const ticket = /SMS-\d{4}-\d{6}/.exec(receipt)?.[0] ?? '';
+    // The ticket stands out and stays on one line, even at phone width.
+    const marked = citizen.locator('.msg-out .ticket', { hasText: ticket }).last();
+    expect(await marked.evaluate((el) => getComputedStyle(el).whiteSpace)).toBe('nowrap');
+    expect(await marked.evaluate((el) => getComputedStyle(el).fontWeight)).toBe('700');
+    expect(await marked.evaluate((el) => el.getClientRects().length)).toBe(1);
+    await accessible(citizen);
     await shot(citizen, 'stakeholder-receipt');
 
     const task = await heard(staf, ticket, 20_000);
     expect(task).toContain('Dokumen SOP pelayanan tidak dapat diunduh');
+    await accessible(staf);
     await press(staf, 'Perlu revisi');
     await heard(staf, /lampiran/i);
     await staf.locator('#file').setInputFiles({ name: 'nota-dinas.pdf', mimeType: 'application/pdf', buffer: PDF });
@@ -221,6 +267,15 @@ describe('a complaint across three browsers', () => {
     const update = await heard(citizen, new RegExp(`${ticket}.*Kepala Bagian`), 20_000);
     expect(update).toContain(ticket);
     await shot(citizen, 'stakeholder-update');
+
+    // "Percakapan baru" clears the screen but not who the reporter is: the ticket is still theirs.
+    await citizen.locator('#reset').click();
+    await citizen.locator('.msg-out', { hasText: ticket }).first().waitFor({ state: 'detached' });
+    await heard(citizen, 'Silakan pilih menu');
+    await press(citizen, 'Cek Status');
+    await press(citizen, ticket);
+    expect(await heard(citizen, `Tiket ${ticket}`)).toContain('Riwayat');
+    await accessible(citizen);
     for (const page of [citizen, ...Object.values(officials)]) await page.context().close();
   }, 120_000);
 });

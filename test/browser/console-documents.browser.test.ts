@@ -58,7 +58,8 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
 }
 
-async function heard(page: Page, text: string | RegExp): Promise<void> {
+/** Waits for a message from the service containing `text`; returns its full text. */
+async function heard(page: Page, text: string | RegExp): Promise<string> {
   const message = page.locator('.msg-out', { hasText: text }).last();
   try {
     await message.waitFor({ timeout: 15_000 });
@@ -66,6 +67,7 @@ async function heard(page: Page, text: string | RegExp): Promise<void> {
     await shot(page, `console-failed-${String(text).replace(/\W+/g, '-').slice(0, 40)}`);
     throw err;
   }
+  return (await message.textContent()) ?? '';
 }
 
 async function press(page: Page, label: string | RegExp): Promise<void> {
@@ -117,18 +119,23 @@ describe('a document published in the console', () => {
     await press(chat, 'SOP-ORTALA-007');
     await heard(chat, 'Sinopsis: Tata cara menerima');
     await press(chat, 'Unduh');
-    await heard(chat, 'nama lengkap');
+    // Only what the buku tamu holds is asked (a name, one contact), and why.
+    expect(await heard(chat, 'nama lengkap')).toContain('buku tamu');
     await say(chat, 'Siti Rahayu');
-    await heard(chat, /email|HP/i);
+    expect(await heard(chat, /email|HP/i)).toContain('untuk buku tamu');
     await say(chat, 'siti@contoh.go.id');
     await heard(chat, 'UU No. 27 Tahun 2022');
+    // Declining says why there is no link, and keeps the way back to agreeing.
+    await press(chat, 'Tidak setuju');
+    expect(await heard(chat, 'tautan unduhan belum dapat kami berikan')).toContain('buku tamu');
     await press(chat, /^Setuju/);
     await heard(chat, 'Silakan unduh');
-    const link = chat.locator('.msg-out a.document', { hasText: 'sop-pengaduan.pdf' }).last();
+    const named = 'SOP-ORTALA-007 SOP Pelayanan Pengaduan Masyarakat rev 0.pdf';
+    const link = chat.locator('.msg-out a.document', { hasText: named }).last();
     await link.waitFor();
     await shot(chat, 'chat-document-offered');
     const [download] = await Promise.all([chat.waitForEvent('download'), link.click()]);
-    expect(download.suggestedFilename()).toBe('sop-pengaduan.pdf');
+    expect(download.suggestedFilename()).toBe(named);
     expect(await readFile((await download.path()) ?? '')).toEqual(PDF);
 
     expect(await database.db.select().from(downloads)).toHaveLength(1);

@@ -76,6 +76,7 @@ describe('the console in a browser', () => {
     const staf = officials.chats['staf-pelaksana'];
     await act(staf, ticket, 'Selesai dengan penjelasan');
     await staf.sendFile('ba-konfirmasi.pdf');
+    await staf.sendFile('laporan-penyelesaian.docx');
 
     await page.reload();
     const after = await rowText(page, ticket);
@@ -90,7 +91,25 @@ describe('the console in a browser', () => {
     await shot(page, 'console-case-page');
 
     const phone = await signedIn({ width: 360, height: 740 });
-    await rowText(phone, ticket);
+    const phoneRow = await rowText(phone, ticket);
+    // Ticket, status, holder and due time, without sideways scrolling; the filters one under another.
+    expect(phoneRow).toContain('Laporan penyelesaian menunggu pengesahan');
+    expect(phoneRow).toContain('Pejabat kasubag-tl');
+    expect(phoneRow).toMatch(/\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}\.\d{2} WIB/);
+    const widths = await phone.evaluate(() => {
+      const wrap = document.querySelector('table.tracking')?.parentElement as HTMLElement;
+      return {
+        page: document.documentElement.scrollWidth,
+        view: window.innerWidth,
+        wrap: wrap.scrollWidth - wrap.clientWidth,
+      };
+    });
+    expect(widths.page).toBeLessThanOrEqual(widths.view);
+    expect(widths.wrap).toBe(0);
+    const [search, sop] = await Promise.all(
+      ['input[name="q"]', 'select[name="sop"]'].map((sel) => phone.locator(sel).boundingBox()),
+    );
+    expect(sop?.y ?? 0).toBeGreaterThan((search?.y ?? 0) + (search?.height ?? 0) - 1);
     await shot(phone, 'console-tracking-phone');
     await Promise.all([page.context().close(), phone.context().close()]);
   }, 60_000);
@@ -114,6 +133,23 @@ describe('the console in a browser', () => {
       }),
     );
     expect(drawn).toEqual([true, true, true, true]);
+    // Bars carry step names, not "siput-sms 4"; count axes step in whole numbers.
+    const charts = await page.evaluate(() => {
+      type Chart = { data: { labels: unknown[] }; scales: Record<string, { ticks: { value: number }[] }> };
+      const of = (id: string) =>
+        (window as unknown as { Chart: { getChart(c: HTMLElement): Chart } }).Chart.getChart(
+          document.getElementById(id) as HTMLElement,
+        );
+      return {
+        steps: of('chart-on-time').data.labels.map(String),
+        trendTicks: of('chart-trend').scales.y?.ticks.map((t) => t.value) ?? [],
+        channelTicks: of('chart-channel').scales.y?.ticks.map((t) => t.value) ?? [],
+      };
+    });
+    expect(charts.steps).toContain('4. Melaksanakan verifikasi, klarifikasi dan…');
+    expect(charts.steps.some((label) => /siput-sms/.test(label))).toBe(false);
+    expect(charts.trendTicks.length).toBeGreaterThan(1);
+    for (const tick of [...charts.trendTicks, ...charts.channelTicks]) expect(Number.isInteger(tick)).toBe(true);
     const scripts = await page.evaluate(() => [...document.scripts].map((s) => s.src).filter(Boolean));
     expect(scripts.every((src) => src.startsWith(base))).toBe(true);
     await shot(page, 'console-reports');

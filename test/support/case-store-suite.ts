@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnitCalendars } from '../../src/cases/calendars.js';
 import { CaseService } from '../../src/cases/case-service.js';
 import type { SavedTransition } from '../../src/cases/case-store.js';
-import { SopRegistry, SopVersionConflictError } from '../../src/cases/sop-registry.js';
+import { SopVersionConflictError } from '../../src/cases/errors.js';
+import { SopRegistry } from '../../src/cases/sop-registry.js';
 import type { Database } from '../../src/db/client.js';
 import { addOfficial } from '../../src/db/officials.js';
-import { caseEvents, stepInstances, units } from '../../src/db/schema.js';
+import { caseEvents, cases, stepInstances, ticketCounters, units } from '../../src/db/schema.js';
 import { createLogger } from '../../src/log.js';
 import { loadSopFile } from '../../src/sop/catalog.js';
 import { CaseRejectedError } from '../../src/sop/errors.js';
@@ -64,6 +65,26 @@ export function caseStoreSuite(open: () => Promise<Database>): void {
       const [step] = await database.db.select().from(stepInstances).where(eq(stepInstances.caseId, a.caseId));
       expect(step).toMatchObject({ id: `${a.caseId}_1`, stepId: '1', leftAt: null, nextRung: 0 });
       expect(scheduled.some((s) => s.timers.some((t) => t.instanceId === `${a.caseId}_1` && t.rung === 0))).toBe(true);
+    });
+
+    it('gives concurrent submissions distinct numbers, going on from the counter of earlier versions', async () => {
+      // A database from before ticket sequences: its counter for 2031 stood at 41.
+      await database.db.insert(ticketCounters).values({ prefix: 'KLT', year: 2031, last: 41 });
+      const in2031 = new CaseService({
+        db: database.db,
+        sops: registry,
+        calendars: new UnitCalendars(database.db, [], 'WIB'),
+        afterCommit: { schedule: async () => {} },
+        log: createLogger({ LOG_LEVEL: 'silent', NODE_ENV: 'test' }),
+        now: () => new Date('2031-03-03T03:00:00Z'),
+      });
+      const filed = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => in2031.submit({ sopId: 'kilat', unitId: 'u1', body: `serentak ${i}` })),
+      );
+      const numbers = filed.map((f) => Number(f.ticket.replace('KLT-2031-', ''))).sort((a, b) => a - b);
+      expect(numbers).toEqual(Array.from({ length: 12 }, (_, i) => 42 + i));
+      const stored = await database.db.select({ ticket: cases.ticket }).from(cases);
+      expect(stored.filter((c) => c.ticket.startsWith('KLT-2031-'))).toHaveLength(12);
     });
 
     it('files once when the same idempotency key comes twice', async () => {

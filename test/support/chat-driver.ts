@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import type { App } from '../../src/app.js';
-import type { Channel, OutgoingMessage } from '../../src/bots/channel.js';
 import { attachments, messages } from '../../src/db/schema.js';
+import type { Channel, OutgoingMessage } from '../../src/outbox/channel.js';
 import { eventually } from './app.js';
 
 /** An in-process channel: what the service sends is kept per chat for the test to read. */
@@ -74,6 +76,9 @@ export class Chat {
     await this.app.database.db
       .insert(attachments)
       .values({ id, name, mime, size: 4, sha256: 'test', uploadedBy: this.address });
+    const uploads = join(this.app.config.DATA_DIR, 'uploads');
+    await mkdir(uploads, { recursive: true });
+    await writeFile(join(uploads, id), '%PDF');
     await this.app.flows.handle({
       channel: 'test',
       address: this.address,

@@ -42,19 +42,23 @@ export interface FiledComplaint {
   readonly receipt: string;
 }
 
-/** A new stakeholder files a keluhan through the chat, rahasia or not; returns the chat and ticket. */
+/**
+ * A new stakeholder files a keluhan through the chat, rahasia or not, with a subject (`about`) and a
+ * file when given; returns the chat and ticket.
+ */
 export async function fileComplaint(
   app: App,
   channel: TestChannel,
-  opts: { name: string; contact?: string; text?: string; rahasia?: boolean },
+  opts: { name: string; contact?: string; text?: string; rahasia?: boolean; about?: string; file?: string },
 ): Promise<FiledComplaint> {
   const chat = new Chat(app, channel);
   await chat.send('halo');
   await chat.send('2');
   await chat.press('Keluhan');
-  await chat.send('Lewati');
+  await chat.send(opts.about ?? 'Lewati');
   await chat.send(opts.text ?? 'Dokumen SOP pelayanan tidak dapat diunduh dari situs.');
-  await chat.press('Lewati');
+  if (opts.file) await chat.sendFile(opts.file);
+  else await chat.press('Lewati');
   await chat.send(opts.name);
   await chat.send(opts.contact ?? '0812 3456 7890, budi@contoh.go.id');
   await chat.press('Setuju');
@@ -74,4 +78,20 @@ export async function act(chat: Chat, ticket: string, label: string): Promise<st
     );
   });
   return texts(await chat.press(label));
+}
+
+/**
+ * Runs a filed SIPUT SMS complaint to its closing: the staff explain and attach the laporan, the
+ * kasubag approves, and the last progress note (shown to the reporter) closes it.
+ */
+export async function closeWithOutcome(officials: Record<SmsRole, Chat>, ticket: string, note: string): Promise<void> {
+  const staf = officials['staf-pelaksana'];
+  await act(staf, ticket, 'Selesai dengan penjelasan');
+  await staf.sendFile('ba-konfirmasi.pdf');
+  await staf.sendFile('laporan.pdf');
+  await act(officials['kasubag-tl'], ticket, 'Sahkan');
+  await officials['kasubag-tl'].press('Lewati');
+  await act(staf, ticket, 'progres');
+  await staf.send(note);
+  await staf.press('Tampilkan ke pelapor');
 }

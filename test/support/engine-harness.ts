@@ -189,7 +189,9 @@ export function walk(
     const needsNote = action !== undefined && (action.kind === 'return' || action.note === 'required');
     const note = wanted.note ?? (needsNote ? `Catatan ${open.stepId}/${wanted.action}` : undefined);
     const attachments =
-      wanted.attachments ?? action?.requires.map((name, i) => ({ id: `att-${open.seq}-${i}`, name })) ?? [];
+      wanted.attachments ??
+      action?.requires.map((name, i) => ({ id: `att-${open.seq}-${i}`, name, kelengkapan: name })) ??
+      [];
     const actorId = wanted.by ?? open.assigneeId;
     if (!actorId) throw new Error(`walk: step ${open.stepId} has no assignee`);
 

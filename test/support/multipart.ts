@@ -1,16 +1,25 @@
 import { randomUUID } from 'node:crypto';
 
-/** A multipart/form-data body with text fields and at most one file, as a browser form would send it. */
-export function multipartForm(
-  fields: Readonly<Record<string, string>>,
-  file?: { readonly name: string; readonly bytes: Buffer; readonly type?: string; readonly field?: string },
-) {
+interface FormFile {
+  readonly name: string;
+  readonly bytes: Buffer;
+  readonly type?: string;
+  readonly field?: string;
+}
+
+/** A multipart/form-data body with text fields and files, as a browser form would send it. */
+export function multipartForm(fields: Readonly<Record<string, string>>, fileOrFiles?: FormFile | readonly FormFile[]) {
   const boundary = `----siput${randomUUID()}`;
   const parts: Buffer[] = [];
   for (const [name, value] of Object.entries(fields)) {
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
   }
-  if (file) {
+  const files: readonly FormFile[] = Array.isArray(fileOrFiles)
+    ? fileOrFiles
+    : fileOrFiles
+      ? [fileOrFiles as FormFile]
+      : [];
+  for (const file of files) {
     parts.push(
       Buffer.from(
         `--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`,

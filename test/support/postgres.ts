@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import postgres from 'postgres';
-import { type Database, openDatabase } from '../../src/db/client.js';
+import { type Database, openDatabase, withConnection } from '../../src/db/client.js';
 
 /** The real Postgres the tests use (CI and developers: 127.0.0.1:5432, trust auth). */
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
@@ -11,9 +10,7 @@ export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0
  */
 export async function freshDatabase(): Promise<Database & { url: string }> {
   const name = `siput_t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
+  await withConnection(ADMIN_URL, (admin) => admin.query(`create database ${name}`));
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   const database = await openDatabase({ url: url.toString(), max: 5 });
@@ -22,9 +19,7 @@ export async function freshDatabase(): Promise<Database & { url: string }> {
     url: url.toString(),
     async close() {
       await database.close();
-      const drop = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-      await drop.unsafe(`drop database if exists ${name} with (force)`);
-      await drop.end();
+      await withConnection(ADMIN_URL, (admin) => admin.query(`drop database if exists ${name} with (force)`));
     },
   };
 }

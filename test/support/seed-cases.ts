@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { max } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
-import { caseEvents, cases, stepInstances } from '../../src/db/schema.js';
+import { caseEvents, cases, sopDefinitions, stepInstances } from '../../src/db/schema.js';
 
 /** A case written straight into the tables, as the engine would have left it. */
 export interface SeedCase {
@@ -19,11 +20,18 @@ export interface SeedCase {
   readonly dueAt?: Date;
   /** How many times it was returned for rework, the last one at `openedAt` + 1 h. */
   readonly returns?: number;
+  /** The step waits on the reporter since then (open), or closed while it waited (tidak dilengkapi). */
+  readonly pausedAt?: Date;
+  /** Working time of waits on the reporter already over. */
+  readonly pausedMs?: number;
+  /** The left step's working time as the engine stored it; unset leaves it for the reports to compute. */
+  readonly workingMs?: number;
 }
 
 /** Inserts the cases with their open step; returns their ids in the same order. */
 export async function seedCases(db: Db, list: readonly SeedCase[]): Promise<string[]> {
   const ids = list.map(() => randomUUID());
+  const versions = await registeredVersions(db);
   await db.insert(cases).values(
     list.map((c, i) => {
       const id = ids[i] as string;
@@ -31,7 +39,7 @@ export async function seedCases(db: Db, list: readonly SeedCase[]): Promise<stri
         id,
         ticket: c.ticket,
         sopId: c.sopId ?? 'siput-sms',
-        sopVersion: 1,
+        sopVersion: versionOf(versions, c.sopId ?? 'siput-sms'),
         unitId: c.unitId ?? 'ortala',
         category: c.category ?? 'keluhan',
         subject: c.subject ?? null,
@@ -58,6 +66,9 @@ export async function seedCases(db: Db, list: readonly SeedCase[]): Promise<stri
       dueAt: c.dueAt ?? new Date(c.openedAt.getTime() + 3 * 86_400_000),
       leftAt: c.closedAt ?? null,
       outcome: c.closedAt ? 'selesai' : null,
+      pausedAt: c.pausedAt ?? null,
+      pausedMs: c.pausedMs ?? 0,
+      workingMs: c.workingMs ?? null,
     })),
   );
   const returns = list.flatMap((c, i) =>
@@ -70,4 +81,19 @@ export async function seedCases(db: Db, list: readonly SeedCase[]): Promise<stri
   );
   if (returns.length > 0) await db.insert(caseEvents).values(returns);
   return ids;
+}
+
+/** The newest version of each SOP the app registered, so seeded cases read as new ones would. */
+async function registeredVersions(db: Db): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ sopId: sopDefinitions.sopId, version: max(sopDefinitions.version) })
+    .from(sopDefinitions)
+    .groupBy(sopDefinitions.sopId);
+  return new Map(rows.map((r) => [r.sopId, r.version ?? 1]));
+}
+
+function versionOf(versions: Map<string, number>, sopId: string): number {
+  const version = versions.get(sopId);
+  if (version === undefined) throw new Error(`seedCases: SOP ${sopId} is not registered; start the app first`);
+  return version;
 }

@@ -70,7 +70,7 @@ describe('a stakeholder on Telegram', () => {
     const handed = await world.database.db
       .select()
       .from(inboundMessages)
-      .where(eq(inboundMessages.key, `tg:${update.update_id}`));
+      .where(eq(inboundMessages.key, `tg:${world.emulator.bot.id}:${update.update_id}`));
     expect(handed).toEqual([]);
     const [conversation] = await world.database.db
       .select()

@@ -122,7 +122,9 @@ describe('a published document', () => {
   it('is uploaded as a file the first time, then sent by its cached file_id', async () => {
     await download();
     const first = world.emulator.callsOf('sendDocument').at(-1);
-    expect(first?.payload.document).toMatchObject({ upload: { name: 'sop-pengaduan.pdf' } });
+    expect(first?.payload.document).toMatchObject({
+      upload: { name: 'SOP-ORTALA-001 SOP Penanganan Pengaduan rev 0.pdf' },
+    });
     expect(String(first?.payload.caption)).toContain('/unduh/');
     const [cached] = await world.database.db
       .select()
@@ -133,7 +135,7 @@ describe('a published document', () => {
     await download();
     const second = world.emulator.callsOf('sendDocument').at(-1);
     expect(second?.payload.document).toBe(cached?.fileRef);
-    expect(official.last().document?.file_name).toBe('sop-pengaduan.pdf');
+    expect(official.last().document?.file_name).toBe('SOP-ORTALA-001 SOP Penanganan Pengaduan rev 0.pdf');
   });
 
   it('is uploaded again when Telegram no longer knows the cached file_id', async () => {
@@ -145,7 +147,9 @@ describe('a published document', () => {
     await download();
     const [refused, uploaded] = world.emulator.callsOf('sendDocument').slice(calls);
     expect(refused?.status).toBe(400);
-    expect(uploaded?.payload.document).toMatchObject({ upload: { name: 'sop-pengaduan.pdf' } });
+    expect(uploaded?.payload.document).toMatchObject({
+      upload: { name: 'SOP-ORTALA-001 SOP Penanganan Pengaduan rev 0.pdf' },
+    });
     expect(official.last().document).toBeDefined();
   });
 

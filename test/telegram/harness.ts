@@ -3,7 +3,8 @@ import type { App } from '../../src/app.js';
 import { TelegramAdapter, type TelegramAdapterOptions } from '../../src/bots/telegram/index.js';
 import type { Config } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
-import { inboundMessages, messages } from '../../src/db/schema.js';
+import { inboundKeyTaken } from '../../src/db/inbound-messages.js';
+import { messages } from '../../src/db/schema.js';
 import { createLogger } from '../../src/log.js';
 import { eventually, testApp, testConfig } from '../support/app.js';
 import { freshDatabase } from '../support/postgres.js';
@@ -73,13 +74,9 @@ export async function telegramWorld(
 /** Waits until the flows took the update and the outbox sent everything addressed to `address`. */
 export async function settled(world: TelegramWorld, updateId: number, address: string): Promise<void> {
   const db = world.database.db;
-  await eventually(`update ${updateId} to reach the flows`, async () => {
-    const [row] = await db
-      .select({ id: inboundMessages.id })
-      .from(inboundMessages)
-      .where(and(eq(inboundMessages.channel, 'telegram'), eq(inboundMessages.key, `tg:${updateId}`)));
-    return row !== undefined;
-  });
+  await eventually(`update ${updateId} to reach the flows`, () =>
+    inboundKeyTaken(db, 'telegram', `tg:${world.emulator.bot.id}:${updateId}`),
+  );
   await eventually(`the outbox to deliver to ${address}`, async () => {
     const pending = await db
       .select({ id: messages.id })

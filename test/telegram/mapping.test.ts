@@ -1,13 +1,13 @@
 import { TelegramError } from 'telegraf';
 import type { Message } from 'telegraf/types';
 import { describe, expect, it } from 'vitest';
-import { ChannelRateLimitedError, ChannelRefusedError, ChannelUnreachableError } from '../../src/bots/errors.js';
 import { groupReplyAddress, parseAddress } from '../../src/bots/telegram/address.js';
 import { documentIdOf } from '../../src/bots/telegram/documents.js';
 import { toChannelError } from '../../src/bots/telegram/errors.js';
 import { keyboardOf } from '../../src/bots/telegram/keyboard.js';
 import { textForBot, whoAndWhere } from '../../src/bots/telegram/updates.js';
 import { webhookSecret } from '../../src/bots/telegram/webhook.js';
+import { ChannelRateLimitedError, ChannelRefusedError, ChannelUnreachableError } from '../../src/outbox/errors.js';
 import { Signer } from '../../src/signing.js';
 import { DownloadLinks } from '../../src/web/download-links.js';
 

@@ -101,8 +101,11 @@ describe('an official on Telegram', () => {
     const { caseId, ticket } = await fileCase('Tautan unduhan SOP di situs rusak.');
     const staf = person('staf-pelaksana');
     await taskMessage(staf, ticket, 'Selesai dengan penjelasan');
-    expect(texts(await staf.press('Selesai dengan penjelasan'))).toContain('Kirim lampiran');
-    expect(texts(await staf.sendDocument(PDF, 'ba-konfirmasi.pdf', 'application/pdf'))).toContain('Tercatat');
+    expect(texts(await staf.press('Selesai dengan penjelasan'))).toContain('kirim berkas BA konfirmasi penyelesaian');
+    expect(texts(await staf.sendDocument(PDF, 'ba-konfirmasi.pdf', 'application/pdf'))).toContain(
+      'kirim berkas draf Laporan penyelesaian',
+    );
+    expect(texts(await staf.sendDocument(PDF, 'laporan.pdf', 'application/pdf'))).toContain('Tercatat');
     expect(await stepOf(caseId)).toBe('5a');
 
     const kasubag = person('kasubag-tl');
@@ -113,6 +116,10 @@ describe('an official on Telegram', () => {
     const again = await answerTo((second.callback_query as { id: string }).id);
     expect(again.payload.text).toBe('Pilihan pada pesan ini sudah dibuat.');
     await answerTo((first.callback_query as { id: string }).id);
+    await world.emulator.until('the optional note to be offered', () =>
+      kasubag.received.find((m) => m.text?.includes('catatan tidak wajib')),
+    );
+    await kasubag.press('Lewati');
     await eventually('the case to move on', async () => (await stepOf(caseId)) === '11');
 
     const edited = await world.emulator.until('the message to be edited', () =>
@@ -156,11 +163,11 @@ describe('the bot in a unit’s group', () => {
     const ignored = await world.database.db
       .select()
       .from(inboundMessages)
-      .where(eq(inboundMessages.key, `tg:${chatter.update_id}`));
+      .where(eq(inboundMessages.key, `tg:${world.emulator.bot.id}:${chatter.update_id}`));
     const ignoredToo = await world.database.db
       .select()
       .from(inboundMessages)
-      .where(eq(inboundMessages.key, `tg:${otherBot.update_id}`));
+      .where(eq(inboundMessages.key, `tg:${world.emulator.bot.id}:${otherBot.update_id}`));
     expect([...ignored, ...ignoredToo]).toEqual([]);
 
     // The kasubag presses the staf's task list: not theirs, so nothing happens to it.
@@ -170,10 +177,11 @@ describe('the bot in a unit’s group', () => {
     expect(world.emulator.messagesIn(group.id).find((m) => m.message_id === list.message_id)?.edits).toBe(0);
 
     expect(texts(await staf.press(ticket))).toContain('Pilih tindakan');
-    expect(texts(await staf.press('Selesai dengan penjelasan'))).toContain('Kirim lampiran');
-    const prompt = staf.last();
-    // In a group the file is a reply to the bot's question: that is how it is addressed to the bot.
-    const done = await staf.sendDocument(PDF, 'ba-grup.pdf', 'application/pdf', { reply_to_message: prompt });
+    expect(texts(await staf.press('Selesai dengan penjelasan'))).toContain('kirim berkas BA konfirmasi penyelesaian');
+    // In a group each file is a reply to the bot's question: that is how it is addressed to the bot.
+    await staf.sendDocument(PDF, 'ba-grup.pdf', 'application/pdf', { reply_to_message: staf.last() });
+    expect(staf.last().text).toContain('kirim berkas draf Laporan penyelesaian');
+    const done = await staf.sendDocument(PDF, 'laporan-grup.pdf', 'application/pdf', { reply_to_message: staf.last() });
     expect(texts(done)).toContain('Tercatat');
     expect(await stepOf(caseId)).toBe('5a');
     const [step] = await world.database.db

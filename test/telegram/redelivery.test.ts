@@ -40,7 +40,7 @@ describe('an update Telegram delivers again after a restart', () => {
     await official.press('SOP-ORTALA-002');
     const press = world.emulator.press(official.user, official.withButton('Unduh'), 'Unduh');
     await settled(world, press.update_id, official.address);
-    expect(official.last().document?.file_name).toBe('surat-masuk.pdf');
+    expect(official.last().document?.file_name).toBe('SOP-ORTALA-002 SOP Surat Masuk rev 0.pdf');
     const counts = () => ({
       sends: world.emulator.callsOf('sendDocument').length + world.emulator.callsOf('sendMessage').length,
       answers: world.emulator.callsOf('answerCallbackQuery').length,
@@ -65,7 +65,7 @@ describe('an update Telegram delivers again after a restart', () => {
     const handled = await world.database.db
       .select()
       .from(inboundMessages)
-      .where(eq(inboundMessages.key, `tg:${press.update_id}`));
+      .where(eq(inboundMessages.key, `tg:${world.emulator.bot.id}:${press.update_id}`));
     expect(handled).toHaveLength(1);
   });
 });

@@ -5,6 +5,7 @@ import type { Database } from '../../src/db/client.js';
 import { createLinkCode } from '../../src/db/link-codes.js';
 import { addOfficial } from '../../src/db/officials.js';
 import { attachments, cases, stepInstances } from '../../src/db/schema.js';
+import { buildWeb } from '../../src/web/server.js';
 import { eventually } from '../support/app.js';
 import { PDF, PNG } from '../support/files.js';
 import { freshDatabase } from '../support/postgres.js';
@@ -99,20 +100,40 @@ describe('a complaint filed on WhatsApp by numbered replies', () => {
       .where(eq(attachments.caseId, caseRow?.id ?? ''));
     expect(files.map((f) => f.mime)).toEqual(['image/png']);
 
-    expect((await act('staf-pelaksana', ticket, 'Selesai dengan penjelasan')).join('\n')).toContain('Kirim lampiran');
-    expect((await officials['staf-pelaksana']?.sendDocument('ba-konfirmasi.pdf', PDF))?.join('\n')).toContain(
-      'Tercatat',
+    expect((await act('staf-pelaksana', ticket, 'Selesai dengan penjelasan')).join('\n')).toContain(
+      'kirim berkas BA konfirmasi penyelesaian',
     );
+    expect((await officials['staf-pelaksana']?.sendDocument('ba-konfirmasi.pdf', PDF))?.join('\n')).toContain(
+      'kirim berkas draf Laporan penyelesaian',
+    );
+    expect((await officials['staf-pelaksana']?.sendDocument('laporan.pdf', PDF))?.join('\n')).toContain('Tercatat');
     expect(await stepOf(ticket)).toBe('5a');
 
-    await act('kasubag-tl', ticket, 'Sahkan');
+    expect((await act('kasubag-tl', ticket, 'Sahkan')).join('\n')).toContain('catatan tidak wajib');
+    await officials['kasubag-tl']?.choose('Lewati');
     expect(await stepOf(ticket)).toBe('11');
-    await act('staf-pelaksana', ticket, 'progres');
+    expect((await act('staf-pelaksana', ticket, 'progres')).join('\n')).toContain('Tuliskan tindak lanjut');
+    await officials['staf-pelaksana']?.say('Tautan unduhan SOP sudah diperbaiki.');
+    await officials['staf-pelaksana']?.choose('Tampilkan ke pelapor');
     expect(await stepOf(ticket)).toBe('closed');
-    await eventually('the stakeholder to hear the case is done', async () => {
+    const closing = await eventually('the stakeholder to hear the case is done', async () => {
       await budi.delivered();
-      return budi.received().some((s) => textOf(s).includes(`Tiket ${ticket} telah selesai`));
+      return budi.received().find((s) => textOf(s).includes(`Tiket ${ticket} telah selesai`));
     });
+    // The outcome itself: the tindak lanjut and the laporan's signed link under the document's name.
+    expect(textOf(closing)).toContain('Tindak lanjut: Tautan unduhan SOP sudah diperbaiki.');
+    expect(textOf(closing)).toMatch(/Laporan Penyelesaian\.pdf: \S+\/berkas\/[\w-]+\?e=\d+&s=/);
+    // The link gives the file the staff sent, under the document's name, not the uploaded file's.
+    const web = await buildWeb(app);
+    try {
+      const link = /\/berkas\/[\w-]+\?e=\d+&s=[\w-]+/.exec(textOf(closing))?.[0] as string;
+      const download = await web.inject({ method: 'GET', url: link });
+      expect(download.statusCode).toBe(200);
+      expect(download.headers['content-disposition']).toContain('filename="Laporan Penyelesaian.pdf"');
+      expect(download.rawPayload.equals(PDF)).toBe(true);
+    } finally {
+      await web.close();
+    }
   });
 
   it('lets an official answer an older task by quoting it', async () => {
@@ -133,8 +154,9 @@ describe('a complaint filed on WhatsApp by numbered replies', () => {
     staf.fresh();
     const reply = textMessage(staf.jid, number, { quoting: task.id });
     wa.current.receive(reply);
-    expect((await staf.settle(reply.key.id ?? '')).join('\n')).toContain('Kirim lampiran');
+    expect((await staf.settle(reply.key.id ?? '')).join('\n')).toContain('kirim berkas BA konfirmasi penyelesaian');
     await staf.sendDocument('ba-konfirmasi.pdf', PDF);
+    await staf.sendDocument('laporan.pdf', PDF);
     expect(await stepOf(older.ticket)).toBe('5a');
     expect(await stepOf(newer.ticket)).toBe('4');
   });

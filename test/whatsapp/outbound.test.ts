@@ -106,15 +106,4 @@ describe('sending', () => {
     wa.documentsFail = false;
     expect(wa.sentTo(budi.jid).at(-1)?.content).toEqual({ text: `SOP Pengaduan: ${url}` });
   });
-
-  it('keeps what it sent for a recipient that asks for it again, for a while', async () => {
-    const cici = new WhatsAppPerson(app, wa, '6281800000003@s.whatsapp.net');
-    await cici.say('halo');
-    const last = wa.sentTo(cici.jid).at(-1) as Sent;
-    const { getMessage } = wa.current.options;
-    expect(await getMessage({ remoteJid: cici.jid, id: last.id, fromMe: true })).toEqual({
-      conversation: textOf(last),
-    });
-    expect(await getMessage({ remoteJid: cici.jid, id: 'UNKNOWN', fromMe: true })).toBeUndefined();
-  });
 });

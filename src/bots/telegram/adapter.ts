@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Telegraf } from 'telegraf';
-import type { App } from '../../app.js';
 import type { Config } from '../../config.js';
+import { Lease } from '../../jobs/index.js';
 import type { Logger } from '../../log.js';
-import type { ChannelAdapter } from '../adapter.js';
+import type { ChannelAdapter, ChannelHost } from '../adapter.js';
 import { callApi } from './api.js';
 import { backoffMs, sleep } from './backoff.js';
 import { registerCommands } from './commands.js';
@@ -32,6 +32,8 @@ export interface TelegramAdapterOptions {
   readonly sendsPerSecond?: number;
   /** Seconds each getUpdates waits for news; default 30. Lower only costs requests. */
   readonly pollWaitSeconds?: number;
+  /** How long a dead poller keeps the polling lease; default 30 000 ms (see Lease). */
+  readonly pollLeaseMs?: number;
 }
 
 /**
@@ -47,8 +49,9 @@ export class TelegramAdapter implements ChannelAdapter {
   readonly #log: Logger;
   readonly #retryBaseMs: number;
   readonly #pollWaitSeconds: number | undefined;
+  readonly #pollLeaseMs: number | undefined;
   readonly #stopping = new AbortController();
-  #app: App | undefined;
+  #app: ChannelHost | undefined;
   #receiver: UpdateReceiver | undefined;
   #running: Promise<void> | undefined;
 
@@ -58,6 +61,7 @@ export class TelegramAdapter implements ChannelAdapter {
     this.#log = log.child({ channel: TELEGRAM });
     this.#retryBaseMs = opts.retryBaseMs ?? 1000;
     this.#pollWaitSeconds = opts.pollWaitSeconds;
+    this.#pollLeaseMs = opts.pollLeaseMs;
     this.bot = new Telegraf(config.TELEGRAM_BOT_TOKEN, {
       // Replies travel through the outbox, never in the webhook's HTTP answer.
       telegram: { webhookReply: false, ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}) },
@@ -69,14 +73,14 @@ export class TelegramAdapter implements ChannelAdapter {
     });
   }
 
-  attach(app: App): void {
+  attach(app: ChannelHost): void {
     if (this.#app) return;
     this.#app = app;
     this.channel.attach({ db: app.database.db, documents: app.documents, redis: app.connection, prefix: app.prefix });
     this.#receiver = new UpdateReceiver(app, this.bot);
   }
 
-  async start(app: App): Promise<void> {
+  async start(app: ChannelHost): Promise<void> {
     this.attach(app);
     await this.#report('connecting', null);
     try {
@@ -104,7 +108,7 @@ export class TelegramAdapter implements ChannelAdapter {
     if (this.#running) await this.#report('stopped', 'service stopped');
   }
 
-  async registerRoutes(fastify: FastifyInstance, app: App): Promise<void> {
+  async registerRoutes(fastify: FastifyInstance, app: ChannelHost): Promise<void> {
     const url = this.#config.TELEGRAM_WEBHOOK_URL;
     if (!url || !this.#config.TELEGRAM_BOT_TOKEN) return;
     this.attach(app);
@@ -122,7 +126,7 @@ export class TelegramAdapter implements ChannelAdapter {
     const me = await callApi(telegram, 'getMe', {}, SETUP_TIMEOUT_MS);
     this.bot.botInfo = me;
     await registerCommands(telegram);
-    const app = this.#app as App;
+    const app = this.#app as ChannelHost;
     const url = this.#config.TELEGRAM_WEBHOOK_URL;
     if (url) {
       await callApi(
@@ -165,15 +169,50 @@ export class TelegramAdapter implements ChannelAdapter {
       }
     }
     if (signal.aborted || this.#config.TELEGRAM_WEBHOOK_URL) return;
+    await this.#pollWhileLeased(signal);
+  }
+
+  /**
+   * Telegram answers getUpdates to one caller at a time (a second gets 409 and the two would take
+   * turns): with several ROLE=bot processes, the one holding the polling lease polls, and another
+   * takes over within the lease's TTL when it dies, or at once when it stops cleanly.
+   */
+  async #pollWhileLeased(stopping: AbortSignal): Promise<void> {
+    const app = this.#app as ChannelHost;
     const receiver = this.#receiver as UpdateReceiver;
-    await new LongPoller({
-      telegram: this.bot.telegram,
-      handle: (update) => receiver.handle(update),
+    const lease = new Lease({
+      redis: app.connection,
+      key: `${app.prefix}:telegram:polling`,
+      what: 'telegram polling',
       log: this.#log,
-      retryBaseMs: this.#retryBaseMs,
-      ...(this.#pollWaitSeconds ? { waitSeconds: this.#pollWaitSeconds } : {}),
-      onState: (state, lastError) => this.#report(state, `@${this.bot.botInfo?.username}`, lastError ?? null),
-    }).run(signal);
+      ...(this.#pollLeaseMs ? { ttlMs: this.#pollLeaseMs } : {}),
+    });
+    let polling: { readonly abort: AbortController; readonly done: Promise<void> } | undefined;
+    const halt = async () => {
+      const current = polling;
+      polling = undefined;
+      current?.abort.abort();
+      await current?.done;
+    };
+    await lease.start({
+      acquired: async () => {
+        const abort = new AbortController();
+        const done = new LongPoller({
+          telegram: this.bot.telegram,
+          handle: (update) => receiver.handle(update),
+          log: this.#log,
+          retryBaseMs: this.#retryBaseMs,
+          ...(this.#pollWaitSeconds ? { waitSeconds: this.#pollWaitSeconds } : {}),
+          onState: (state, lastError) => this.#report(state, `@${this.bot.botInfo?.username}`, lastError ?? null),
+        }).run(AbortSignal.any([stopping, abort.signal]));
+        polling = { abort, done };
+      },
+      lost: halt,
+    });
+    if (!stopping.aborted) await new Promise((resolve) => stopping.addEventListener('abort', resolve, { once: true }));
+    await lease.stop();
+    await halt();
+    await lease.release();
   }
 
   async #report(state: TelegramState, detail: string | null, lastError: string | null = null): Promise<void> {

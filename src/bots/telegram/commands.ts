@@ -1,7 +1,6 @@
 import type { Telegram } from 'telegraf';
-import { type Language, t } from '../../i18n/catalog.js';
+import { type Language, t } from '../../i18n/index.js';
 import { callApi } from './api.js';
-import './texts.js';
 
 const TIMEOUT_MS = 15_000;
 

@@ -1,10 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import type { Telegram } from 'telegraf';
 import type { InlineKeyboardMarkup } from 'telegraf/types';
-import type { Db } from '../../db/client.js';
-import { channelFileCache } from '../../db/schema.js';
+import type { Db } from '../../db/index.js';
+import { channelFileCache } from '../../db/index.js';
+import { type DocumentStore, downloadName } from '../../files/index.js';
 import type { Logger } from '../../log.js';
-import type { DocumentStore } from '../../web/document-store.js';
 import { callApi } from './api.js';
 import { describeFailure, isTelegramError } from './errors.js';
 import { TELEGRAM } from './health.js';
@@ -89,7 +89,7 @@ export class DocumentSender {
       const sent = await callApi(
         this.deps.telegram,
         'sendDocument',
-        { chat_id: chatId, document: { source: opened.stream, filename: opened.meta.fileName }, ...extra },
+        { chat_id: chatId, document: { source: opened.stream, filename: downloadName(opened.meta) }, ...extra },
         UPLOAD_TIMEOUT_MS,
       );
       if ('document' in sent) await this.#remember(documentId, sent.document.file_id);

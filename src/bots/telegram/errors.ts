@@ -1,5 +1,5 @@
 import { TelegramError } from 'telegraf';
-import { ChannelRateLimitedError, ChannelRefusedError, ChannelUnreachableError } from '../errors.js';
+import { ChannelRateLimitedError, ChannelRefusedError, ChannelUnreachableError } from '../../outbox/index.js';
 
 /** getMe answered 401: the token is wrong or revoked. Start-up stops with this one line. */
 export class TelegramTokenError extends Error {

@@ -1,5 +1,5 @@
-import type { Db } from '../../db/client.js';
-import { channelStates } from '../../db/schema.js';
+import type { Db } from '../../db/index.js';
+import { channelStates } from '../../db/index.js';
 
 /**
  * What the console shows for the bot: connecting (first getMe), polling or webhook (receiving),

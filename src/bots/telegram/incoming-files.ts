@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Telegram } from 'telegraf';
 import type { Message } from 'telegraf/types';
-import type { AttachmentMeta, AttachmentStore } from '../../web/attachment-store.js';
-import { FileRejectedError } from '../../web/errors.js';
+import type { AttachmentMeta, AttachmentStore } from '../../files/index.js';
+import { FileRejectedError } from '../../files/index.js';
 import { isTelegramError } from './errors.js';
 
 const DOWNLOAD_TIMEOUT_MS = 20_000;

@@ -1,5 +1,5 @@
 import type { InlineKeyboardMarkup, Message } from 'telegraf/types';
-import type { OutgoingMessage } from '../channel.js';
+import type { OutgoingMessage } from '../../outbox/index.js';
 
 /** Telegram refuses callback_data longer than 64 bytes. */
 const CALLBACK_DATA_MAX = 64;

@@ -1,6 +1,6 @@
 import { and, eq, like } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { channelLinks } from '../../db/schema.js';
+import type { Db } from '../../db/index.js';
+import { channelLinks } from '../../db/index.js';
 import { REFUSED_PREFIX } from './errors.js';
 import { TELEGRAM } from './health.js';
 

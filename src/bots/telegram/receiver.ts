@@ -1,22 +1,18 @@
 import { and, eq } from 'drizzle-orm';
 import type { Context, Telegraf } from 'telegraf';
-import type { Message, Update, User } from 'telegraf/types';
-import type { App } from '../../app.js';
-import { ping } from '../../db/client.js';
-import { conversations, inboundMessages } from '../../db/schema.js';
-import type { Inbound } from '../../flows/inbound.js';
-import { isLanguage, type Language, t } from '../../i18n/catalog.js';
-import { AttachmentStore } from '../../web/attachment-store.js';
-import { FileRejectedError } from '../../web/errors.js';
-import '../../web/texts.js';
+import type { Chat, Message, Update, User } from 'telegraf/types';
+import { conversations, inboundKeyTaken, ping } from '../../db/index.js';
+import { AttachmentStore, FileRejectedError } from '../../files/index.js';
+import type { Inbound } from '../../flows/index.js';
+import { isLanguage, type Language, t } from '../../i18n/index.js';
+import type { ChannelHost } from '../adapter.js';
 import { callApi } from './api.js';
 import { Buttons, type PressContext } from './buttons.js';
 import { describeFailure } from './errors.js';
 import { TELEGRAM } from './health.js';
 import { incomingFile, storeIncomingFile } from './incoming-files.js';
 import { dropLink, restoreLink } from './links.js';
-import './texts.js';
-import { isGroup, messageInbound, pressInbound, textForBot, updateKey, whoAndWhere } from './updates.js';
+import { isGroup, languageHint, messageInbound, pressInbound, textForBot, updateKey, whoAndWhere } from './updates.js';
 
 /** An update failing this often while the database answers is taken to be one that always will. */
 const MAX_FAILURES = 5;
@@ -31,20 +27,24 @@ export type Outcome = 'done' | 'retry';
  * long polling and by the webhook.
  */
 export class UpdateReceiver {
-  readonly #app: App;
+  readonly #app: ChannelHost;
   readonly #bot: Telegraf;
   readonly #attachments: AttachmentStore;
   readonly #buttons: Buttons;
   readonly #failures = new Map<number, number>();
 
-  constructor(app: App, bot: Telegraf) {
+  constructor(app: ChannelHost, bot: Telegraf) {
     this.#app = app;
     this.#bot = bot;
-    this.#attachments = new AttachmentStore({ db: app.database.db, dataDir: app.config.DATA_DIR });
+    this.#attachments = new AttachmentStore({
+      db: app.database.db,
+      dataDir: app.config.DATA_DIR,
+      minFreeBytes: app.config.UPLOAD_MIN_FREE_MB * 1024 * 1024,
+    });
     this.#buttons = new Buttons(app.connection, app.prefix, app.log);
     bot.use(async (ctx, next) => {
       // A redelivered update is skipped before anything is downloaded or answered again.
-      if (!(await this.#seen(ctx.update.update_id))) await next();
+      if (!(await this.#seen(ctx.botInfo.id, ctx.update.update_id))) await next();
     });
     bot.on('callback_query', (ctx) => this.#onPress(ctx as PressContext));
     bot.on('message', (ctx) => this.#onMessage(ctx, ctx.message));
@@ -95,6 +95,8 @@ export class UpdateReceiver {
     const group = isGroup(message.chat);
     const text = textForBot(message, ctx.botInfo, group);
     if (text === undefined) return;
+    // A sender over the limit is dropped here, before their file is downloaded or the flows run.
+    if (!(await this.#admit(message.chat, from))) return;
     const db = this.#app.database.db;
     if (!group) await restoreLink(db, String(message.chat.id));
 
@@ -110,7 +112,7 @@ export class UpdateReceiver {
         return;
       }
     }
-    await this.#app.flows.handle(messageInbound(ctx.update.update_id, message, from, text, attachment));
+    await this.#app.flows.handle(messageInbound(ctx.botInfo.id, ctx.update.update_id, message, from, text, attachment));
   }
 
   async #onPress(ctx: PressContext): Promise<void> {
@@ -127,12 +129,17 @@ export class UpdateReceiver {
       await this.#buttons.answer(ctx, t(language, 'telegram.not_yours'));
       return;
     }
+    if (!(await this.#admit(chat, query.from))) {
+      // Answered all the same, or the button spins; the button stays unclaimed for later.
+      await this.#buttons.answer(ctx);
+      return;
+    }
     if (!(await this.#buttons.claim(chat.id, message.message_id, ctx.update.update_id))) {
       await this.#buttons.answer(ctx, t(language, 'telegram.already_chosen'));
       return;
     }
     await this.#buttons.answer(ctx);
-    await this.#app.flows.handle(pressInbound(ctx.update.update_id, query, chat));
+    await this.#app.flows.handle(pressInbound(ctx.botInfo.id, ctx.update.update_id, query, chat));
     await this.#buttons.showChosen(ctx, message);
   }
 
@@ -163,13 +170,13 @@ export class UpdateReceiver {
     }
   }
 
-  async #seen(updateId: number): Promise<boolean> {
-    const [row] = await this.#app.database.db
-      .select({ id: inboundMessages.id })
-      .from(inboundMessages)
-      .where(and(eq(inboundMessages.channel, TELEGRAM), eq(inboundMessages.key, updateKey(updateId))))
-      .limit(1);
-    return row !== undefined;
+  /** Counts a message or press against its sender's limit; false when it is to be dropped. */
+  #admit(chat: Chat, from: User): Promise<boolean> {
+    return this.#app.senderLimit.admit({ channel: TELEGRAM, ...whoAndWhere(chat, from), ...languageHint(from) });
+  }
+
+  #seen(botId: number, updateId: number): Promise<boolean> {
+    return inboundKeyTaken(this.#app.database.db, TELEGRAM, updateKey(botId, updateId));
   }
 }
 

@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { Telegram } from 'telegraf';
-import type { Db } from '../../db/client.js';
+import type { Db } from '../../db/index.js';
+import type { DocumentStore } from '../../files/index.js';
 import type { Logger } from '../../log.js';
-import type { DocumentStore } from '../../web/document-store.js';
-import type { Channel, ChannelLimits, OutgoingMessage } from '../channel.js';
-import { ChannelRateLimitedError, ChannelUnreachableError } from '../errors.js';
+import type { Channel, ChannelLimits, OutgoingMessage } from '../../outbox/index.js';
+import { ChannelRateLimitedError, ChannelUnreachableError } from '../../outbox/index.js';
 import { isGroupChat, parseAddress } from './address.js';
 import { callApi } from './api.js';
 import { DocumentSender } from './documents.js';

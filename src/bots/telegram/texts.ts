@@ -1,4 +1,4 @@
-import { extendCatalog } from '../../i18n/catalog.js';
+import { extendCatalog } from '../../i18n/index.js';
 
 /** What only the Telegram bot says: command descriptions and answers to pressed buttons. */
 extendCatalog('id', {

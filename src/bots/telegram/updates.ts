@@ -1,5 +1,5 @@
 import type { CallbackQuery, Chat, Message, User } from 'telegraf/types';
-import type { Inbound } from '../../flows/inbound.js';
+import type { Inbound } from '../../flows/index.js';
 import { groupReplyAddress, privateAddress } from './address.js';
 import { TELEGRAM } from './health.js';
 
@@ -9,8 +9,12 @@ export interface BotIdentity {
   readonly username: string;
 }
 
-/** The idempotency key of an update: Telegram may deliver the same update_id more than once. */
-export const updateKey = (updateId: number) => `tg:${updateId}`;
+/**
+ * The idempotency key of an update: Telegram may deliver the same update_id more than once. It
+ * carries the bot's id, since Telegram numbers updates per bot: another bot on the same database
+ * (a unit that swapped bots) starts its own numbering, and its updates are not repeats.
+ */
+export const updateKey = (botId: number, updateId: number) => `tg:${botId}:${updateId}`;
 
 export const isGroup = (chat: Chat) => chat.type === 'group' || chat.type === 'supergroup';
 
@@ -50,6 +54,7 @@ export function languageHint(from: User | undefined): Pick<Inbound, 'languageHin
 
 /** A message for the bot, as the flows take it. */
 export function messageInbound(
+  botId: number,
   updateId: number,
   message: Message,
   from: User,
@@ -58,7 +63,7 @@ export function messageInbound(
 ): Inbound {
   return {
     channel: TELEGRAM,
-    key: updateKey(updateId),
+    key: updateKey(botId, updateId),
     ...whoAndWhere(message.chat, from),
     ...(text ? { text } : {}),
     ...(attachment ? { attachment } : {}),
@@ -67,10 +72,10 @@ export function messageInbound(
 }
 
 /** A pressed inline button: the button's value is the choice, as the flows offered it. */
-export function pressInbound(updateId: number, query: CallbackQuery.DataQuery, chat: Chat): Inbound {
+export function pressInbound(botId: number, updateId: number, query: CallbackQuery.DataQuery, chat: Chat): Inbound {
   return {
     channel: TELEGRAM,
-    key: updateKey(updateId),
+    key: updateKey(botId, updateId),
     ...whoAndWhere(chat, query.from),
     choice: query.data,
     ...languageHint(query.from),

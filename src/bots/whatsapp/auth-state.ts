@@ -9,8 +9,8 @@ import {
   type SignalKeyStore,
 } from '@whiskeysockets/baileys';
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { whatsappAuth } from '../../db/schema.js';
+import type { Db } from '../../db/index.js';
+import { whatsappAuth } from '../../db/index.js';
 
 /** Baileys' auth state kept in Postgres, shared by every machine that may hold the socket. */
 export interface StoredAuthState {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { channelStates } from '../../db/schema.js';
+import type { Db } from '../../db/index.js';
+import { channelStates } from '../../db/index.js';
 import type { Logger } from '../../log.js';
 import { errorText } from './error-text.js';
 
@@ -34,6 +34,10 @@ export interface WhatsAppStateDetail {
   readonly code?: number;
   /** Messages that could not be decrypted in the last window (see DecryptErrors). */
   readonly decryptErrors?: number;
+  /** Messages to people silent for a day sent on coldDay (the service's date), against coldCap. */
+  readonly coldToday?: number;
+  readonly coldCap?: number;
+  readonly coldDay?: string;
 }
 
 /**
@@ -58,9 +62,13 @@ export class ChannelStatus {
 
   /** Moves to a state; `lastError` undefined keeps the last error shown, null clears it. */
   async set(state: WhatsAppState, detail: WhatsAppStateDetail = {}, lastError?: string | null): Promise<void> {
-    const decryptErrors = this.#detail.decryptErrors;
+    const { decryptErrors, coldToday, coldCap, coldDay } = this.#detail;
     this.#state = state;
-    this.#detail = { ...(decryptErrors ? { decryptErrors } : {}), ...detail };
+    this.#detail = {
+      ...(decryptErrors ? { decryptErrors } : {}),
+      ...(coldDay ? { coldToday, coldCap, coldDay } : {}),
+      ...detail,
+    };
     await this.#write(lastError);
   }
 

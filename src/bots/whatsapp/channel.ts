@@ -1,9 +1,8 @@
 import type { Config } from '../../config.js';
-import type { Channel, ChannelLimits, OutgoingMessage } from '../channel.js';
-import { ChannelRateLimitedError } from '../errors.js';
+import type { Channel, ChannelLimits, OutgoingMessage } from '../../outbox/index.js';
+import { ChannelRateLimitedError } from '../../outbox/index.js';
+import { CHANNEL } from './channel-name.js';
 import type { Sender } from './sender.js';
-
-export const CHANNEL = 'whatsapp';
 
 // How soon a message is offered again when the socket is in another process.
 const ELSEWHERE_RETRY_MS = 2_000;

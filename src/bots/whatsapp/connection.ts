@@ -1,5 +1,5 @@
-import type { BaileysEventMap, ConnectionState } from '@whiskeysockets/baileys';
-import type { Db } from '../../db/client.js';
+import type { BaileysEventMap, BinaryNode, ConnectionState } from '@whiskeysockets/baileys';
+import type { Db } from '../../db/index.js';
 import type { Logger } from '../../log.js';
 import { loadAuthState, type StoredAuthState } from './auth-state.js';
 import type { BaileysLogger } from './baileys-logger.js';
@@ -32,6 +32,8 @@ export interface ConnectionOptions {
   readonly shouldIgnoreJid: SocketOptions['shouldIgnoreJid'];
   /** Every batch of events from the current socket (messages, LID mappings…). */
   readonly onEvents: (socket: WhatsAppSocket, events: Partial<BaileysEventMap>) => void;
+  /** Each server ack stanza of a message this device sent (`CB:ack,class:message`). */
+  readonly onAck?: (node: BinaryNode) => void;
   readonly reconnect?: ReconnectOptions;
 }
 
@@ -52,10 +54,42 @@ export class Connection {
   #timer: NodeJS.Timeout | undefined;
   #qrShown = false;
   #pairingAsked = false;
+  #pairingPhone: string | undefined;
+  /** Stopped for good (logged out, replaced…) until an admin pairs again. */
+  #halted = false;
   #saving: Promise<void> = Promise.resolve();
 
   constructor(opts: ConnectionOptions) {
     this.#opts = opts;
+    this.#pairingPhone = opts.pairingPhone;
+  }
+
+  /** True after a final close (401, 440, 403…), until pairAgain. */
+  get halted(): boolean {
+    return this.#halted;
+  }
+
+  /**
+   * An admin asked from the console to pair again (`fresh`: the old pairing is forgotten, so a new
+   * QR code shows, or a pairing code for `phone`) or to reconnect on the same pairing (after 440).
+   * Only after a final close; returns whether it started.
+   */
+  async pairAgain(request: { readonly fresh: boolean; readonly phone?: string | undefined }): Promise<boolean> {
+    if (!this.#active || !this.#halted) return false;
+    this.#halted = false;
+    this.#attempt = 0;
+    if (request.phone) this.#pairingPhone = request.phone;
+    this.#opts.log.info(
+      { fresh: request.fresh, byCode: Boolean(request.phone) },
+      'whatsapp connecting again, asked from the console',
+    );
+    const generation = ++this.#generation;
+    if (request.fresh) {
+      await this.#saving;
+      await (await loadAuthState(this.#opts.db, this.#opts.session)).clear();
+    }
+    await this.#load(generation);
+    return true;
   }
 
   /** The socket while it is open; undefined while connecting, reconnecting, stopped or logged out. */
@@ -70,6 +104,7 @@ export class Connection {
 
   async start(): Promise<void> {
     this.#active = true;
+    this.#halted = false;
     this.#attempt = 0;
     await this.#load(++this.#generation);
   }
@@ -128,6 +163,12 @@ export class Connection {
     this.#qrShown = false;
     this.#pairingAsked = false;
     socket.ev.process((events) => this.#receive(socket, events));
+    const onAck = this.#opts.onAck;
+    if (onAck) {
+      socket.ws.on('CB:ack,class:message', (node: BinaryNode) => {
+        if (socket === this.#current) onAck(node);
+      });
+    }
   }
 
   async #receive(socket: WhatsAppSocket, events: Partial<BaileysEventMap>): Promise<void> {
@@ -166,7 +207,7 @@ export class Connection {
   }
 
   async #showPairing(socket: WhatsAppSocket, qr: string): Promise<void> {
-    const phone = this.#opts.pairingPhone;
+    const phone = this.#pairingPhone;
     if (!phone || this.#auth?.state.creds.registered) {
       await this.#opts.pairing.qr(qr, !this.#qrShown);
       this.#qrShown = true;
@@ -193,6 +234,7 @@ export class Connection {
       this.#retryLater(code, error?.message, () => this.#connect());
       return;
     }
+    this.#halted = true;
     this.#opts.log.error({ code, state: next.state }, `whatsapp stopped: ${next.reason}`);
     await this.#opts.status.set(next.state, code ? { code } : {}, next.reason);
     if (!next.clearAuth) return;

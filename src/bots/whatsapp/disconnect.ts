@@ -23,12 +23,16 @@ export function afterDisconnect(code: number | undefined): AfterDisconnect {
       // Sent right after pairing: the new credentials only work on a fresh socket.
       return { action: 'reconnect_now' };
     case DisconnectReason.loggedOut:
-      return stop('logged_out', true, 'WhatsApp logged this device out (401): pair it again');
+      return stop(
+        'logged_out',
+        true,
+        'WhatsApp logged this device out (401): pair it again from the console (Antrian & kanal)',
+      );
     case DisconnectReason.connectionReplaced:
       return stop(
         'replaced',
         false,
-        'another client opened this WhatsApp session (440): stop the other one, then restart this service',
+        'another client opened this WhatsApp session (440): stop the other one, then reconnect from the console (Antrian & kanal)',
       );
     case DisconnectReason.forbidden:
       return stop('logged_out', false, 'WhatsApp refused this number (403): it may be banned or restricted');
@@ -40,7 +44,11 @@ export function afterDisconnect(code: number | undefined): AfterDisconnect {
       );
     case 409:
     case 412:
-      return stop('logged_out', false, `WhatsApp refused the session (${code}): pair the device again`);
+      return stop(
+        'logged_out',
+        false,
+        `WhatsApp refused the session (${code}): pair the device again from the console (Antrian & kanal)`,
+      );
     default:
       return { action: 'reconnect_later' };
   }

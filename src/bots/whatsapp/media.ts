@@ -1,7 +1,7 @@
 import { downloadMediaMessage, type WAMessage } from '@whiskeysockets/baileys';
-import type { Inbound } from '../../flows/inbound.js';
-import type { AttachmentStore } from '../../web/attachment-store.js';
-import { FileRejectedError } from '../../web/errors.js';
+import type { AttachmentStore } from '../../files/index.js';
+import { FileRejectedError } from '../../files/index.js';
+import type { Inbound } from '../../flows/index.js';
 import type { BaileysLogger } from './baileys-logger.js';
 import type { IncomingMedia } from './inbound.js';
 import type { WhatsAppSocket } from './socket.js';

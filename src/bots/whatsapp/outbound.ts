@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import type { AnyMessageContent } from '@whiskeysockets/baileys';
-import { DOCX_KIND, type FileKind, PDF_KIND, PHOTO_KINDS, XLSX_KIND } from '../../web/file-kinds.js';
-import type { OutgoingMessage } from '../channel.js';
+import { DOCX_KIND, type FileKind, PDF_KIND, PHOTO_KINDS, XLSX_KIND } from '../../files/index.js';
+import type { OutgoingMessage } from '../../outbox/index.js';
 
 const KINDS: readonly FileKind[] = [PDF_KIND, DOCX_KIND, XLSX_KIND, ...PHOTO_KINDS];
 

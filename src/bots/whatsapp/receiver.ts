@@ -1,11 +1,11 @@
 import type { BaileysEventMap, WAMessage } from '@whiskeysockets/baileys';
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { inboundMessages } from '../../db/schema.js';
-import type { Inbound } from '../../flows/inbound.js';
+import type { Db } from '../../db/index.js';
+import { inboundKeyTaken } from '../../db/index.js';
+import type { AttachmentStore } from '../../files/index.js';
+import type { Inbound, Sender } from '../../flows/index.js';
 import type { Logger } from '../../log.js';
-import type { AttachmentStore } from '../../web/attachment-store.js';
-import { CHANNEL } from './channel.js';
+import { CHANNEL } from './channel-name.js';
 import type { ChatRef } from './chat-ref.js';
 import type { WhatsAppContacts } from './contacts.js';
 import { errorText } from './error-text.js';
@@ -19,6 +19,8 @@ export interface ReceiverOptions {
   readonly db: Db;
   /** App.flows: where every message goes, once. */
   readonly handle: (inbound: Inbound) => Promise<unknown>;
+  /** App.senderLimit: counts a message against its sender's limit; false when it is to be dropped. */
+  readonly admit: (sender: Sender) => Promise<boolean>;
   readonly contacts: WhatsAppContacts;
   readonly offered: OfferedChoices;
   readonly attachments: AttachmentStore;
@@ -29,6 +31,8 @@ export interface ReceiverOptions {
   readonly chatRef: ChatRef;
   /** A message WhatsApp could not decrypt ("Bad MAC"…), for the broken-session count. */
   readonly undecryptable: (error: string) => void;
+  /** The person at `address` wrote and the flows took it (e.g. release what the daily cap held for them). */
+  readonly wrote?: (address: string) => Promise<unknown>;
 }
 
 type Message = Extract<Incoming, { kind: 'message' }>;
@@ -88,15 +92,28 @@ export class Receiver {
     // A repeat queued behind the first delivery of the same message.
     if (this.#seen.get(key)) return;
     let ref = 'unknown';
+    let admitted = false;
     for (let attempt = 1; ; attempt++) {
       try {
         const address = await this.#opts.contacts.addressOf(incoming.sender, incoming.senderAlt, (lid) =>
           socket.signalRepository.lidMapping.getPNForLID(lid),
         );
         ref = chatRef(address);
+        // Counted once, however often it is tried; over the limit it is dropped before any download.
+        if (!admitted && !(await this.#opts.admit({ channel: CHANNEL, address, ...replyTo(incoming) }))) {
+          this.#seen.set(key, true);
+          return;
+        }
+        admitted = true;
         const inbound = await this.#inbound(socket, message, incoming, key, address);
         if (inbound) await this.#opts.handle(inbound);
         this.#seen.set(key, true);
+        // After the hand-over, and never a reason to hand the message over again.
+        await this.#opts
+          .wrote?.(address)
+          .catch((err: unknown) =>
+            log.warn({ chat: ref, err: errorText(err) }, 'whatsapp: after a message, held messages not released'),
+          );
         log.debug({ chat: ref, attachment: Boolean(inbound?.attachment) }, 'whatsapp message handed over');
         return;
       } catch (err) {
@@ -137,8 +154,7 @@ export class Receiver {
     return {
       channel: CHANNEL,
       address,
-      // In a group the person stays who writes and acts; the answers go to the group.
-      ...(incoming.group ? { replyTo: incoming.group } : {}),
+      ...replyTo(incoming),
       key,
       ...(incoming.text ? { text: incoming.text } : {}),
       ...(choice ? { choice } : {}),
@@ -146,12 +162,12 @@ export class Receiver {
     };
   }
 
-  async #known(key: string): Promise<boolean> {
-    const [row] = await this.#opts.db
-      .select({ id: inboundMessages.id })
-      .from(inboundMessages)
-      .where(and(eq(inboundMessages.channel, CHANNEL), eq(inboundMessages.key, key)))
-      .limit(1);
-    return row !== undefined;
+  #known(key: string): Promise<boolean> {
+    return inboundKeyTaken(this.#opts.db, CHANNEL, key);
   }
+}
+
+/** In a group the person stays who writes and acts; the answers go to the group. */
+function replyTo(incoming: Message): Pick<Inbound, 'replyTo'> {
+  return incoming.group ? { replyTo: incoming.group } : {};
 }

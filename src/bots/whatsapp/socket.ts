@@ -7,6 +7,7 @@
  */
 import makeWASocket, {
   type AuthenticationState,
+  type BinaryNode,
   type CacheStore,
   fetchLatestWaWebVersion,
   makeCacheableSignalKeyStore,
@@ -18,11 +19,13 @@ import type { BaileysLogger } from './baileys-logger.js';
 import { MemoryCache } from './memory-cache.js';
 
 /**
- * The part of a Baileys socket SIPUT uses: its event buffer, sending, presence, pairing and end.
- * A real WASocket satisfies it; tests pass a fake with Baileys' own event buffer.
+ * The part of a Baileys socket SIPUT uses: its event buffer, the websocket's stanza events (the
+ * server's message acks, which Baileys reports only when they carry an error), sending, presence,
+ * pairing and end. A real WASocket satisfies it; tests pass a fake with Baileys' own event buffer.
  */
 export interface WhatsAppSocket {
   readonly ev: Pick<WASocket['ev'], 'process'>;
+  readonly ws: { on(event: 'CB:ack,class:message', listener: (node: BinaryNode) => void): unknown };
   readonly sendMessage: WASocket['sendMessage'];
   readonly sendPresenceUpdate: WASocket['sendPresenceUpdate'];
   readonly requestPairingCode: WASocket['requestPairingCode'];

@@ -1,5 +1,4 @@
-import { extendCatalog } from '../../i18n/catalog.js';
-import './tracking-texts.js';
+import { extendCatalog } from '../../i18n/index.js';
 
 /** Words of the case page. */
 extendCatalog('id', {
@@ -24,6 +23,8 @@ extendCatalog('id', {
   'admin.case.working_time': 'Waktu kerja',
   'admin.case.outcome': 'Tindakan',
   'admin.case.note': 'Catatan',
+  'admin.case.note_public': 'terlihat pelapor',
+  'admin.case.note_internal': 'internal',
   'admin.case.attachments': 'Lampiran',
   'admin.case.by': 'oleh',
   'admin.case.events': 'Catatan peristiwa (pengingat, eskalasi, pengalihan)',
@@ -34,7 +35,12 @@ extendCatalog('id', {
   'admin.case.event.reminded': 'Pengingat dikirim',
   'admin.case.event.escalated': 'Eskalasi dikirim',
   'admin.case.event.reassigned': 'Dialihkan',
+  'admin.case.event.assigned': 'Diberikan kepada pemegang peran yang baru ada',
+  'admin.case.absent': 'tidak ada',
   'admin.case.event.closed': 'Tiket selesai',
+  'admin.case.event.confirmed': 'Pelapor menyatakan sudah selesai',
+  'admin.case.event.reopened': 'Dibuka kembali oleh pelapor',
+  'admin.case.event.finalized': 'Penutupan final: pelapor tidak menjawab dalam batas waktu',
   'admin.case.told': 'Yang disampaikan kepada pelapor',
   'admin.case.told_none': 'Belum ada pesan kepada pelapor.',
   'admin.case.message.pending': 'menunggu dikirim',
@@ -77,6 +83,8 @@ extendCatalog('en', {
   'admin.case.working_time': 'Working time',
   'admin.case.outcome': 'Action',
   'admin.case.note': 'Note',
+  'admin.case.note_public': 'shown to the reporter',
+  'admin.case.note_internal': 'internal',
   'admin.case.attachments': 'Attachments',
   'admin.case.by': 'by',
   'admin.case.events': 'Events (reminders, escalations, reassignments)',
@@ -87,7 +95,12 @@ extendCatalog('en', {
   'admin.case.event.reminded': 'Reminder sent',
   'admin.case.event.escalated': 'Escalation sent',
   'admin.case.event.reassigned': 'Reassigned',
+  'admin.case.event.assigned': 'Given to a holder of the role, now that there is one',
+  'admin.case.absent': 'not available',
   'admin.case.event.closed': 'Ticket closed',
+  'admin.case.event.confirmed': 'The reporter confirmed it is solved',
+  'admin.case.event.reopened': 'Reopened by the reporter',
+  'admin.case.event.finalized': 'Closing final: the reporter did not answer in time',
   'admin.case.told': 'What the reporter was told',
   'admin.case.told_none': 'No message to the reporter yet.',
   'admin.case.message.pending': 'waiting to be sent',

@@ -1,25 +1,22 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { UnknownCaseError } from '../../cases/case-service.js';
-import { recordAudit } from '../../db/audit.js';
-import { cases, officials, units } from '../../db/schema.js';
-import { isLanguage, t } from '../../i18n/catalog.js';
-import { formatTime } from '../../jobs/render.js';
-import { identityPatterns, scrubText } from '../../privacy/identity-text.js';
-import { pseudonymOf } from '../../privacy/pseudonym.js';
-import { CaseRejectedError } from '../../sop/errors.js';
-import { zoneOf } from '../../sop/working-calendar.js';
-import { AttachmentStore } from '../attachment-store.js';
+import { UnknownCaseError } from '../../cases/index.js';
+import { cases, officials, recordAudit, units } from '../../db/index.js';
+import { AttachmentStore } from '../../files/index.js';
+import { html, type SafeHtml } from '../../html.js';
+import { formatIsoMoment, isLanguage, t } from '../../i18n/index.js';
+import { identityPatterns, pseudonymOf, scrubText } from '../../privacy/index.js';
+import { CaseRejectedError, zoneOf } from '../../sop/index.js';
 import { contentDisposition } from '../download-links.js';
+import { caseFieldsBlock, fieldLabel } from './case-fields.js';
 import { type CaseTimeline, loadCaseTimeline } from './case-timeline.js';
 import { formatDateTime, formatWorkingMs } from './console-format.js';
 import { actorOf, isAdmin } from './console-request.js';
-import { html, type SafeHtml } from './html.js';
 import { csrfField, page } from './layout.js';
 import type { SectionOptions } from './plugin.js';
+import { askOutcomeLine, askOutcomeOf, askReporterForm } from './reporter-request.js';
 import type { ConsoleUser } from './sessions.js';
-import './case-page-texts.js';
 
 const reassignBody = z.object({
   instanceId: z.string().min(1).max(200),
@@ -34,76 +31,89 @@ export const casePageSection: FastifyPluginAsync<SectionOptions> = async (fastif
   const zone = zoneOf(app.config.TZ_DEFAULT);
   const files = new AttachmentStore({ db: app.database.db, dataDir: app.config.DATA_DIR });
 
-  fastify.get<{ Params: { ticket: string }; Querystring: { identity?: string; done?: string; error?: string } }>(
-    '/admin/cases/:ticket',
-    async (req, reply) => {
-      const user = req.consoleUser as ConsoleUser;
-      const tr = (key: string, params?: Record<string, string>) => t(req.language, key, params);
-      const timeline = await loadCaseTimeline(
-        app.database.db,
-        app.sops,
-        app.calendars,
-        req.params.ticket.toUpperCase(),
-        new Date(),
-      );
-      if (!timeline) {
-        return reply
-          .code(404)
-          .type('text/html; charset=utf-8')
-          .send(
-            page({
-              title: tr('admin.error.not_found'),
-              language: req.language,
-              user,
-              path: '/admin/tracking',
-              body: html`<p><a href="/admin/tracking">${tr('admin.nav.tracking')}</a></p>`,
-            }),
-          );
-      }
-      const { row } = timeline;
-      // Only admins see who filed a rahasia report, and only on asking; each look is in the audit log.
-      const reveal = row.rahasia && isAdmin(user) && req.query.identity === '1' && timeline.stakeholder !== null;
-      if (reveal) {
-        await recordAudit(app.database.db, {
-          actor: await actorOf(app, user),
-          action: 'stakeholder.view_identity',
-          target: row.ticket,
-          details: { caseId: row.id, stakeholderId: row.stakeholderId },
-          ip: req.ip,
-        });
-      }
-      const reassignTo =
-        isAdmin(user) && row.status === 'open'
-          ? await app.database.db
-              .select({ id: officials.id, name: officials.name, unit: units.name })
-              .from(officials)
-              .innerJoin(units, eq(units.id, officials.unitId))
-              .where(and(eq(officials.active, true)))
-              .orderBy(asc(officials.name))
-          : [];
-      const body = casePage(timeline, {
-        user,
-        language: req.language,
-        zone,
-        reveal,
-        reassignTo,
-        done: req.query.done === 'reassigned',
-        error: req.query.error && KNOWN_ERRORS.has(req.query.error) ? req.query.error : null,
-      });
+  fastify.get<{
+    Params: { ticket: string };
+    Querystring: { identity?: string; done?: string; error?: string; fieldError?: string; ask?: string };
+  }>('/admin/cases/:ticket', async (req, reply) => {
+    const user = req.consoleUser as ConsoleUser;
+    const tr = (key: string, params?: Record<string, string>) => t(req.language, key, params);
+    const timeline = await loadCaseTimeline(
+      app.database.db,
+      app.sops,
+      app.calendars,
+      req.params.ticket.toUpperCase(),
+      new Date(),
+    );
+    if (!timeline) {
       return reply
+        .code(404)
         .type('text/html; charset=utf-8')
-        .header('cache-control', 'private, no-store')
         .send(
           page({
-            title: tr('admin.case.title', { ticket: row.ticket }),
+            title: tr('admin.error.not_found'),
             language: req.language,
             user,
             path: '/admin/tracking',
-            body,
+            body: html`<p><a href="/admin/tracking">${tr('admin.nav.tracking')}</a></p>`,
           }),
         );
-    },
-  );
+    }
+    const { row } = timeline;
+    // Only admins see who filed a rahasia report, and only on asking; each look is in the audit log.
+    const reveal = row.rahasia && isAdmin(user) && req.query.identity === '1' && timeline.stakeholder !== null;
+    if (reveal) {
+      await recordAudit(app.database.db, {
+        actor: await actorOf(app, user),
+        action: 'stakeholder.view_identity',
+        target: row.ticket,
+        details: { caseId: row.id, stakeholderId: row.stakeholderId },
+        ip: req.ip,
+      });
+    }
+    const reassignTo =
+      isAdmin(user) && row.status === 'open'
+        ? await app.database.db
+            .select({ id: officials.id, name: officials.name, unit: units.name })
+            .from(officials)
+            .innerJoin(units, eq(units.id, officials.unitId))
+            .where(and(eq(officials.active, true)))
+            .orderBy(asc(officials.name))
+        : [];
+    const [initiator] = row.initiatorId
+      ? await app.database.db.select({ name: officials.name }).from(officials).where(eq(officials.id, row.initiatorId))
+      : [];
+    const badField = timeline.sop?.fields?.find((f) => f.id === req.query.fieldError);
+    const fields = caseFieldsBlock(row, timeline.sop, {
+      user,
+      language: req.language,
+      initiator: initiator?.name ?? (row.openedBy?.startsWith('admin:') ? row.openedBy : null),
+      error: badField ? tr('admin.case_fields.invalid', { field: fieldLabel(badField, req.language) }) : null,
+      saved: req.query.done === 'fields',
+    });
+    const body = casePage(timeline, {
+      fields,
+      user,
+      language: req.language,
+      zone,
+      reveal,
+      reassignTo,
+      done: req.query.done === 'reassigned',
+      error: req.query.error && KNOWN_ERRORS.has(req.query.error) ? req.query.error : null,
+      ask: askOutcomeOf(req.query),
+    });
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'private, no-store')
+      .send(
+        page({
+          title: tr('admin.case.title', { ticket: row.ticket }),
+          language: req.language,
+          user,
+          path: '/admin/tracking',
+          body,
+        }),
+      );
+  });
 
   fastify.post<{ Params: { ticket: string } }>('/admin/cases/:ticket/reassign', async (req, reply) => {
     const user = req.consoleUser as ConsoleUser;
@@ -178,6 +188,8 @@ export const casePageSection: FastifyPluginAsync<SectionOptions> = async (fastif
 };
 
 interface PageContext {
+  /** The case's own fields and who opened it. */
+  readonly fields: SafeHtml;
   readonly user: ConsoleUser;
   readonly language: 'id' | 'en';
   readonly zone: string;
@@ -185,6 +197,8 @@ interface PageContext {
   readonly reassignTo: readonly { id: string; name: string; unit: string }[];
   readonly done: boolean;
   readonly error: string | null;
+  /** How the last request to the reporter went (`sent` or a refusal code). */
+  readonly ask: string | null;
 }
 
 function casePage(tl: CaseTimeline, ctx: PageContext): SafeHtml {
@@ -192,23 +206,32 @@ function casePage(tl: CaseTimeline, ctx: PageContext): SafeHtml {
   // Until an admin asks, a rahasia report's texts show the pseudonym where the reporter named themselves.
   const hidden = tl.row.rahasia && !ctx.reveal && tl.stakeholder ? identityPatterns(tl.stakeholder) : [];
   const shown = (text: string | null) => (hidden.length > 0 ? scrubText(text, hidden, pseudonymOf(tl.row.id)) : text);
-  const when = (at: Date | null) => formatDateTime(at, ctx.zone);
+  const when = (at: Date | null) => formatDateTime(at, ctx.language, ctx.zone);
   const { row } = tl;
-  const fileLink = (f: { id: string; name: string }) =>
-    html`<a href="/admin/cases/${encodeURIComponent(row.ticket)}/files/${encodeURIComponent(f.id)}">${shown(f.name)}</a>`;
+  const fileLink = (f: { id: string; name: string; kelengkapan?: string | null }) =>
+    html`${f.kelengkapan ? html`<span class="kelengkapan">${f.kelengkapan}</span>: ` : ''}<a href="/admin/cases/${encodeURIComponent(row.ticket)}/files/${encodeURIComponent(f.id)}">${shown(f.name)}</a>`;
+  const absentLine = (a: { kelengkapan: string; note: string }) =>
+    html`<span class="kelengkapan">${a.kelengkapan}</span>: <em>${tr('admin.case.absent')}</em> — <q>${shown(a.note)}</q>`;
   const statusText =
     row.status === 'closed'
       ? `${tr('admin.tracking.closed')}${row.outcome ? ` (${row.outcome})` : ''}`
       : (() => {
           const open = tl.steps.find((s) => s.instanceId === row.openInstanceId);
           const step = tl.sop?.steps.find((s) => s.id === open?.stepId);
-          return (ctx.language === 'en' ? step?.status.en : undefined) ?? step?.status.id ?? '–';
+          const stage = (ctx.language === 'en' ? step?.status.en : undefined) ?? step?.status.id ?? '–';
+          return open?.waitingUntil
+            ? `${stage} — ${tr('admin.clock.waiting', { until: when(open.waitingUntil) })}`
+            : stage;
         })();
 
   const kindWord = (kind: string) => tr(`admin.case.event.${kind}`);
   const eventLine = (e: CaseTimeline['events'][number]) =>
     html`<li><time>${when(e.at)}</time> — ${kindWord(e.kind)}${e.stepId ? ` (${tr('admin.case.step')} ${e.stepId})` : ''}${
-      e.kind === 'reminded' || e.kind === 'escalated' || e.kind === 'reassigned' || e.kind === 'entered'
+      e.kind === 'reminded' ||
+      e.kind === 'escalated' ||
+      e.kind === 'reassigned' ||
+      e.kind === 'entered' ||
+      e.kind === 'assigned'
         ? e.target
           ? html` → ${e.target}`
           : ''
@@ -220,15 +243,31 @@ function casePage(tl: CaseTimeline, ctx: PageContext): SafeHtml {
   const steps = tl.steps.map(
     (s) => html`<tr${s.late ? html` class="row-late"` : ''}>
   <td>${s.seq}</td>
-  <td><strong>${s.stepId}</strong> ${s.kegiatan.length > 140 ? `${s.kegiatan.slice(0, 139)}…` : s.kegiatan}<br><span class="muted">${tr('admin.case.waktu')}: ${s.waktu}</span></td>
+  <td><strong>${s.stepId}</strong> ${s.kegiatan.length > 140 ? `${s.kegiatan.slice(0, 139)}…` : s.kegiatan}<br><span class="muted">${tr('admin.case.waktu')}: ${s.waktu}</span>${
+    s.waktuDefault
+      ? html` <span class="badge" title="${tr('admin.clock.waktu_default_title')}">${tr('admin.clock.waktu_default')}</span>`
+      : ''
+  }${s.effort ? html`<br><span class="muted">${tr('admin.clock.effort', { effort: s.effort })}</span>` : ''}</td>
   <td>${s.ownerName ?? html`<span class="muted">${tr('admin.tracking.unassigned')}</span>`}${s.onBehalfOfName ? html`<br><span class="muted">${tr('admin.case.on_behalf', { name: s.onBehalfOfName })}</span>` : ''}</td>
   <td>${when(s.enteredAt)}</td>
-  <td>${when(s.dueAt)}</td>
+  <td>${when(s.dueAt)}${
+    s.estimated
+      ? html` <span class="badge" title="${tr('admin.clock.estimated_title')}">${tr('admin.clock.estimated')}</span>`
+      : ''
+  }</td>
   <td>${s.leftAt ? when(s.leftAt) : html`<span class="muted">${tr('admin.case.still_open')}</span>`}</td>
-  <td>${formatWorkingMs(s.workingMs, ctx.language)}${s.late ? html` <strong class="late badge">⚠ ${tr('admin.tracking.late')}</strong>` : ''}</td>
+  <td>${formatWorkingMs(s.workingMs, ctx.language)}${
+    s.waitedMs > 0
+      ? html`<br><span class="muted">${tr('admin.clock.waited', { time: formatWorkingMs(s.waitedMs, ctx.language) })}</span>`
+      : ''
+  }${s.late ? html` <strong class="late badge">⚠ ${tr('admin.tracking.late')}</strong>` : ''}</td>
   <td>${s.outcome ?? ''}${s.actorName && s.actorName !== s.ownerName ? html`<br><span class="muted">${tr('admin.case.by')} ${s.actorName}</span>` : ''}</td>
-  <td>${shown(s.note) ?? ''}</td>
-  <td>${s.attachments.map((a, i) => html`${i > 0 ? ', ' : ''}${fileLink(a)}`)}</td>
+  <td>${shown(s.note) ?? ''}${
+    s.note
+      ? html` <span class="badge${s.notePublic ? ' public' : ''}">${tr(s.notePublic ? 'admin.case.note_public' : 'admin.case.note_internal')}</span>`
+      : ''
+  }</td>
+  <td>${[...s.attachments.map(fileLink), ...s.absent.map(absentLine)].map((item, i) => html`${i > 0 ? html`<br>` : ''}${item}`)}</td>
 </tr>${
       s.events.length > 0
         ? html`<tr class="sub"><td></td><td colspan="9"><ul class="events">${s.events.map(eventLine)}</ul></td></tr>`
@@ -239,9 +278,13 @@ function casePage(tl: CaseTimeline, ctx: PageContext): SafeHtml {
   const told = tl.told.map((m) => {
     const language = tl.stakeholder && isLanguage(tl.stakeholder.language) ? tl.stakeholder.language : 'id';
     const params: Record<string, string> = { ...m.params };
-    if (params.due) params.due = formatTime(params.due, language, zoneOf(tl.unitZone));
-    return html`<li><time>${when(m.at)}</time> · ${m.channel ?? '–'} · ${tr(`admin.case.message.${m.status}`)}<br>${t(language, m.template, params)}</li>`;
+    if (params.due) params.due = formatIsoMoment(params.due, language, zoneOf(tl.unitZone));
+    return html`<li><time>${when(m.at)}</time> · ${m.channel ?? '–'} · ${tr(`admin.case.message.${m.status}`)}${deliveryOf(m, tr)}<br>${t(language, m.template, params)}</li>`;
   });
+  const notices = tl.notices.map(
+    (m) =>
+      html`<li><time>${when(m.at)}</time> · ${m.recipientName ?? '–'} · ${m.template} · ${m.channel ?? '–'} · ${tr(`admin.case.message.${m.status}`)}${deliveryOf(m, tr)}</li>`,
+  );
 
   const identity = identityBlock(tl, ctx);
   const reassign =
@@ -259,7 +302,28 @@ function casePage(tl: CaseTimeline, ctx: PageContext): SafeHtml {
 </form></section>`
       : '';
 
-  return html`${ctx.done ? html`<p class="ok" role="status">${tr('admin.case.reassigned')}</p>` : ''}
+  const openStep = tl.steps.find((s) => s.instanceId === row.openInstanceId);
+  // An admin may ask the reporter in the holder's stead while the step runs and someone filed it.
+  const askable =
+    isAdmin(ctx.user) &&
+    row.status === 'open' &&
+    openStep &&
+    !openStep.waitingUntil &&
+    (row.stakeholderId !== null || row.initiatorId !== null);
+  const ask = askable
+    ? html`<section class="no-print" id="minta-kelengkapan"><h2>${tr('admin.ask.title')}</h2>
+<p class="muted">${tr('admin.ask.hint')} ${tr('admin.ask.hint_admin')}</p>
+${askReporterForm({
+  user: ctx.user,
+  language: ctx.language,
+  ticket: row.ticket,
+  instanceId: openStep.instanceId,
+  action: `/admin/cases/${encodeURIComponent(row.ticket)}/minta-kelengkapan`,
+})}</section>`
+    : '';
+
+  return html`${askOutcomeLine(ctx.ask, row.ticket, ctx.language)}
+${ctx.done ? html`<p class="ok" role="status">${tr('admin.case.reassigned')}</p>` : ''}
 ${ctx.error ? html`<p class="error" role="alert">${tr(`admin.case.error.${ctx.error}`)}</p>` : ''}
 <p><a href="/admin/tracking">← ${tr('admin.nav.tracking')}</a></p>
 <dl class="facts">
@@ -275,6 +339,7 @@ ${ctx.error ? html`<p class="error" role="alert">${tr(`admin.case.error.${ctx.er
   <dt>${tr('admin.case.files')}</dt><dd>${tl.files.length > 0 ? tl.files.map((f, i) => html`${i > 0 ? ', ' : ''}${fileLink(f)}`) : '–'}</dd>
   <dt>${tr('admin.case.reporter')}</dt><dd>${identity}</dd>
 </dl>
+${ctx.fields}
 <h2>${tr('admin.case.timeline')}</h2>
 <div class="table-wrap"><table class="timeline">
 <thead><tr>
@@ -289,7 +354,15 @@ ${ctx.error ? html`<p class="error" role="alert">${tr(`admin.case.error.${ctx.er
 <ul class="events">${tl.events.map(eventLine)}</ul>
 <h2>${tr('admin.case.told')}</h2>
 ${told.length > 0 ? html`<ul class="told">${told}</ul>` : html`<p class="muted">${tr('admin.case.told_none')}</p>`}
+${notices.length > 0 ? html`<h2>${tr('admin.case.notices')}</h2><ul class="told">${notices}</ul>` : ''}
+${ask}
 ${reassign}`;
+}
+
+/** WhatsApp's own word on a message: its server took it, it reached the phone, it was read, or refused. */
+function deliveryOf(m: CaseTimeline['told'][number], tr: (key: string, params?: Record<string, string>) => string) {
+  if (!m.delivery) return '';
+  return html` · <span class="${m.delivery === 'error' ? 'late' : 'muted'}">${tr(`admin.case.delivery.${m.delivery}`, { code: m.errorCode ?? '?' })}</span>`;
 }
 
 /** Who filed it: hidden behind a pseudonym for rahasia reports unless an admin asked (and was audited). */
@@ -298,7 +371,7 @@ function identityBlock(tl: CaseTimeline, ctx: PageContext): SafeHtml {
   const person = tl.stakeholder;
   if (!person) return html`<span class="muted">${tr('admin.case.internal')}</span>`;
   if (person.erasedAt) {
-    return html`<span class="muted">${tr('admin.case.erased', { date: formatDateTime(person.erasedAt, ctx.zone) })}</span>`;
+    return html`<span class="muted">${tr('admin.case.erased', { date: formatDateTime(person.erasedAt, ctx.language, ctx.zone) })}</span>`;
   }
   const shown = html`${person.name ?? '–'}${person.email ? html` · ${person.email}` : ''}${person.phone ? html` · ${person.phone}` : ''}`;
   if (!tl.row.rahasia) return shown;

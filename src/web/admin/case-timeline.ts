@@ -1,7 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { UnitCalendars } from '../../cases/calendars.js';
-import type { SopRegistry } from '../../cases/sop-registry.js';
-import type { Db } from '../../db/client.js';
+import type { SopRegistry, UnitCalendars } from '../../cases/index.js';
+import type { Db } from '../../db/index.js';
 import {
   attachments,
   caseEvents,
@@ -12,8 +11,8 @@ import {
   stakeholders,
   stepInstances,
   units,
-} from '../../db/schema.js';
-import type { SopDefinition, SopStep } from '../../sop/definition.js';
+} from '../../db/index.js';
+import type { SopDefinition, SopStep } from '../../sop/index.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type StakeholderRow = typeof stakeholders.$inferSelect;
@@ -26,6 +25,16 @@ export interface TimelineStep {
   readonly stepId: string;
   readonly kegiatan: string;
   readonly waktu: string;
+  /** SIPUT chose the waktu (the SOP left it blank or gave only the effort). */
+  readonly waktuDefault: boolean;
+  /** The effort the SOP gives when it is not the elapsed window, e.g. "12.5 jam". */
+  readonly effort: string | null;
+  /** The deadline runs over a year whose holiday list is an estimate. */
+  readonly estimated: boolean;
+  /** Until when the step waits on the reporter (its clock stopped); null while it runs. */
+  readonly waitingUntil: Date | null;
+  /** Working time the visit waited on the reporter, left out of workingMs. */
+  readonly waitedMs: number;
   readonly ownerId: string | null;
   readonly ownerName: string | null;
   /** The holder a Plh/Plt stood in for. */
@@ -37,7 +46,12 @@ export interface TimelineStep {
   readonly outcome: string | null;
   readonly actorName: string | null;
   readonly note: string | null;
-  readonly attachments: readonly { id: string; name: string }[];
+  /** The official chose to show the note to the reporter (a tindak lanjut). */
+  readonly notePublic: boolean;
+  /** The files the action carried, each with the kelengkapan it is. */
+  readonly attachments: readonly { id: string; name: string; kelengkapan?: string }[];
+  /** Required kelengkapan declared absent, with the note why. */
+  readonly absent: readonly { kelengkapan: string; note: string }[];
   /** Left after its due time, or still open past it. */
   readonly late: boolean;
   /** Working time spent so far (to now for the open step). */
@@ -63,6 +77,11 @@ export interface ToldMessage {
   readonly params: Readonly<Record<string, string>>;
   readonly status: string;
   readonly channel: string | null;
+  /** What the channel said after taking it (WhatsApp: server, delivered, read, error). */
+  readonly delivery: string | null;
+  readonly errorCode: string | null;
+  /** The official it went to, for the notices to officials. */
+  readonly recipientName: string | null;
 }
 
 export interface CaseTimeline {
@@ -76,8 +95,10 @@ export interface CaseTimeline {
   /** Every audit event of the engine, oldest first. */
   readonly events: readonly TimelineEvent[];
   readonly told: readonly ToldMessage[];
+  /** Step notices, reminders and escalations sent to officials for this case. */
+  readonly notices: readonly ToldMessage[];
   /** Files the stakeholder or officials attached to the case. */
-  readonly files: readonly { id: string; name: string; mime: string; size: number }[];
+  readonly files: readonly { id: string; name: string; mime: string; size: number; kelengkapan: string | null }[];
 }
 
 /** Everything the case page shows, loaded in a handful of queries whatever the case's length. */
@@ -96,10 +117,16 @@ export async function loadCaseTimeline(
     db
       .select()
       .from(messages)
-      .where(and(eq(messages.caseId, row.id), eq(messages.recipientKind, 'stakeholder')))
+      .where(and(eq(messages.caseId, row.id), inArray(messages.recipientKind, ['stakeholder', 'official'])))
       .orderBy(asc(messages.seq)),
     db
-      .select({ id: attachments.id, name: attachments.name, mime: attachments.mime, size: attachments.size })
+      .select({
+        id: attachments.id,
+        name: attachments.name,
+        mime: attachments.mime,
+        size: attachments.size,
+        kelengkapan: attachments.kelengkapan,
+      })
       .from(attachments)
       .where(eq(attachments.caseId, row.id))
       .orderBy(asc(attachments.createdAt)),
@@ -118,6 +145,7 @@ export async function loadCaseTimeline(
   const officialIds = new Set<string>();
   for (const s of instances) for (const id of [s.assigneeId, s.onBehalfOf, s.actorId]) if (id) officialIds.add(id);
   for (const e of events) for (const id of [e.actor, e.target]) if (id) officialIds.add(id);
+  for (const m of told) if (m.recipientKind === 'official') officialIds.add(m.recipientId);
   const names = new Map(
     officialIds.size > 0
       ? (
@@ -143,12 +171,19 @@ export async function loadCaseTimeline(
     const action = def?.actions.find((a) => a.id === s.outcome);
     const acted = events.find((e) => e.instanceId === s.id && (e.kind === 'acted' || e.kind === 'returned'));
     const end = s.leftAt ?? now;
+    // A wait on the reporter stops the clock: not late while it lasts, and not counted as work.
+    const waiting = s.leftAt ? 0 : s.pausedAt ? calendar.workingMsBetween(s.pausedAt, now) : 0;
     return {
       instanceId: s.id,
       seq: s.seq,
       stepId: s.stepId,
       kegiatan: def?.kegiatan ?? '',
       waktu: def?.waktu.text ?? '',
+      waktuDefault: def?.waktuDefault ?? false,
+      effort: def?.effort?.text ?? null,
+      estimated: calendar.estimatedBetween(s.enteredAt, s.dueAt),
+      waitingUntil: s.leftAt ? null : s.pauseUntil,
+      waitedMs: s.pausedMs + waiting,
       ownerId: s.assigneeId,
       ownerName: nameOf(s.assigneeId),
       onBehalfOfName: nameOf(s.onBehalfOf),
@@ -158,11 +193,17 @@ export async function loadCaseTimeline(
       outcome: action?.label.id ?? s.outcome,
       actorName: nameOf(s.actorId),
       note: s.note,
+      notePublic: s.notePublic,
       attachments: acted?.attachments ?? [],
-      late: end > s.dueAt,
-      workingMs: s.workingMs ?? calendar.workingMsBetween(s.enteredAt, end),
+      absent: acted?.absent ?? [],
+      late: (s.leftAt ?? s.pausedAt ?? now) > s.dueAt,
+      workingMs: s.workingMs ?? Math.max(0, calendar.workingMsBetween(s.enteredAt, end) - s.pausedMs - waiting),
       events: events
-        .filter((e) => e.instanceId === s.id && ['reminded', 'escalated', 'reassigned'].includes(e.kind))
+        .filter(
+          (e) =>
+            e.instanceId === s.id &&
+            ['reminded', 'escalated', 'reassigned', 'assigned', 'paused', 'resumed'].includes(e.kind),
+        )
         .map(eventOf),
     };
   });
@@ -176,14 +217,22 @@ export async function loadCaseTimeline(
     stakeholder: stakeholder ?? null,
     steps,
     events: events.map(eventOf),
-    told: told.map((m) => ({
-      at: m.createdAt,
-      sentAt: m.sentAt,
-      template: m.template,
-      params: m.params,
-      status: m.status,
-      channel: m.channel,
-    })),
+    told: told.filter((m) => m.recipientKind === 'stakeholder').map((m) => toldOf(m, null)),
+    notices: told.filter((m) => m.recipientKind === 'official').map((m) => toldOf(m, nameOf(m.recipientId))),
     files,
+  };
+}
+
+function toldOf(m: typeof messages.$inferSelect, recipientName: string | null): ToldMessage {
+  return {
+    at: m.createdAt,
+    sentAt: m.sentAt,
+    template: m.template,
+    params: m.params,
+    status: m.status,
+    channel: m.channel,
+    delivery: m.delivery,
+    errorCode: m.errorCode,
+    recipientName,
   };
 }

@@ -1,5 +1,5 @@
 import QRCode from 'qrcode';
-import { html, SafeHtml } from './html.js';
+import { html, SafeHtml } from '../../html.js';
 
 /**
  * The Telegram bot's username, as the Telegram adapter writes it in channel_states.detail
@@ -17,6 +17,10 @@ export interface WhatsAppDetail {
   readonly attempt?: number;
   readonly retryInMs?: number;
   readonly code?: number;
+  /** Messages sent on coldDay to people silent for a day, against the daily coldCap. */
+  readonly coldToday?: number;
+  readonly coldCap?: number;
+  readonly coldDay?: string;
 }
 
 export function whatsappDetail(detail: string | null | undefined): WhatsAppDetail {

@@ -1,14 +1,14 @@
-import { DateTime } from 'luxon';
-import type { Language } from '../../i18n/catalog.js';
+import type { Language } from '../../i18n/index.js';
+import { formatDay, formatMoment } from '../../i18n/index.js';
 
-/** A moment as a date in the console's zone: 14/08/2026. */
-export function formatDate(at: Date | null, zone: string): string {
-  return at ? DateTime.fromJSDate(at, { zone }).toFormat('dd/MM/yyyy') : '';
+/** A day in the console's zone ("14 Agu 2026"); empty for a moment not reached (a case still open). */
+export function formatDate(at: Date | null, language: Language, zone: string): string {
+  return at ? formatDay(at, language, zone) : '';
 }
 
-/** A moment with its time in the console's zone: 14/08/2026 15.00. */
-export function formatDateTime(at: Date | null, zone: string): string {
-  return at ? DateTime.fromJSDate(at, { zone }).toFormat('dd/MM/yyyy HH.mm') : '';
+/** A moment in the console's zone ("14 Agu 2026 15.00 WIB"); empty for a moment not reached. */
+export function formatDateTime(at: Date | null, language: Language, zone: string): string {
+  return at ? formatMoment(at, language, zone) : '';
 }
 
 /** A working-time length as hours and minutes: "2 j 30 mnt" (days differ by unit, so none are counted). */

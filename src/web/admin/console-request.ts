@@ -1,12 +1,10 @@
 import { eq } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../../app.js';
-import { recordAudit } from '../../db/audit.js';
-import { adminAccounts } from '../../db/schema.js';
-import { t } from '../../i18n/catalog.js';
-import { formatTime } from '../../jobs/render.js';
-import { zoneOf } from '../../sop/working-calendar.js';
-import type { SafeHtml } from './html.js';
+import { adminAccounts, recordAudit } from '../../db/index.js';
+import type { SafeHtml } from '../../html.js';
+import { formatMoment, t } from '../../i18n/index.js';
+import { zoneOf } from '../../sop/index.js';
+import type { ConsoleDeps } from './console-deps.js';
 import { page } from './layout.js';
 import type { ConsoleUser } from './sessions.js';
 
@@ -50,11 +48,23 @@ export function sendPage(req: FastifyRequest, reply: FastifyReply, opts: Section
     .code(opts.status ?? 200)
     .type('text/html; charset=utf-8')
     .header('cache-control', 'no-store')
-    .send(page({ title: opts.title, language: req.language, user: userOf(req), path: opts.path, body: opts.body }));
+    .send(
+      page({
+        title: opts.title,
+        language: req.language,
+        user: userOf(req),
+        path: opts.path,
+        body: opts.body,
+        notice:
+          req.unconfirmedHolidayYear === null
+            ? null
+            : t(req.language, 'admin.holidays.missing', { year: String(req.unconfirmedHolidayYear) }),
+      }),
+    );
 }
 
 /** The audit log's name for who did it: `admin:<username>` as at sign-in, or `official:<id>`. */
-export async function actorOf(app: App, user: ConsoleUser): Promise<string> {
+export async function actorOf(app: ConsoleDeps, user: ConsoleUser): Promise<string> {
   if (user.kind === 'official') return `official:${user.id}`;
   const [account] = await app.database.db
     .select({ username: adminAccounts.username })
@@ -65,7 +75,7 @@ export async function actorOf(app: App, user: ConsoleUser): Promise<string> {
 
 /** Records a console action in the audit log, with who did it and from where. */
 export async function audit(
-  app: App,
+  app: ConsoleDeps,
   req: FastifyRequest,
   action: string,
   target: string | null,
@@ -82,7 +92,7 @@ export async function audit(
 
 /** A moment as people read it, in the given zone (WIB when unset). */
 export function when(at: Date | null | undefined, req: FastifyRequest, zone = 'WIB'): string {
-  return at ? formatTime(at.toISOString(), req.language, zoneOf(zone)) : '–';
+  return at ? formatMoment(at, req.language, zoneOf(zone)) : '–';
 }
 
 /** UUIDs only: an id from a URL is never used as anything else (a path, a pattern). */

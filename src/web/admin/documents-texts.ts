@@ -1,4 +1,4 @@
-import { extendCatalog } from '../../i18n/catalog.js';
+import { extendCatalog } from '../../i18n/index.js';
 
 /** The documents pages (SOP 000 steps 1–2) and the buku tamu. */
 extendCatalog('id', {

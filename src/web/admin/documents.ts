@@ -1,17 +1,15 @@
 import fastifyMultipart from '@fastify/multipart';
 import { count } from 'drizzle-orm';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../../app.js';
-import { downloads } from '../../db/schema.js';
-import type { DocumentRow } from '../document-store.js';
+import { downloads } from '../../db/index.js';
+import type { DocumentRow } from '../../files/index.js';
+import { DocumentInvalidError, FileRejectedError } from '../../files/index.js';
+import { html, type SafeHtml } from '../../html.js';
 import { contentDisposition } from '../download-links.js';
-import { DocumentInvalidError, FileRejectedError } from '../errors.js';
+import type { ConsoleDeps } from './console-deps.js';
 import { audit, field, isUuid, requireAdmin, sendPage, trOf, userOf, when } from './console-request.js';
-import { html, type SafeHtml } from './html.js';
 import { csrfField } from './layout.js';
-import type { SectionOptions } from './plugin.js';
-import './documents-texts.js';
-import '../texts.js';
+import { csrfMatches, type SectionOptions } from './plugin.js';
 
 const PATH = '/admin/documents';
 
@@ -28,7 +26,7 @@ const EMPTY: Draft = { number: '', title: '', revision: '0', revisionDate: '', c
 
 /**
  * Documents (SOP 000 steps 1–2): upload with their details, publish, withdraw, and a new revision
- * that keeps the older ones. Uploads are multipart, so their CSRF token rides in the action URL.
+ * that keeps the older ones. Uploads are multipart: their CSRF token is the form's first field.
  */
 export const documentsSection: FastifyPluginAsync<SectionOptions> = async (fastify, { app }) => {
   fastify.addHook('onRequest', requireAdmin);
@@ -88,11 +86,14 @@ ${
     return uploadForm(req, reply, app, draft, null, 200, from !== undefined);
   });
 
-  fastify.post(PATH, async (req, reply) => {
+  fastify.post(PATH, { config: { csrfInForm: true } }, async (req, reply) => {
     const fields: Record<string, string> = {};
     let file: { name: string; bytes: Buffer } | undefined;
+    const forged = () => reply.code(403).type('text/plain; charset=utf-8').send(trOf(req)('admin.error.csrf'));
     try {
       for await (const part of req.parts()) {
+        // The token is the form's first field: no file is read for a request without it.
+        if (part.type === 'file' && !csrfMatches(userOf(req), fields._csrf)) return forged();
         if (part.type === 'file') {
           const bytes = await part.toBuffer();
           if (part.fieldname === 'file' && !file && part.filename) file = { name: part.filename, bytes };
@@ -113,6 +114,7 @@ ${
       }
       throw err;
     }
+    if (!csrfMatches(userOf(req), fields._csrf)) return forged();
     const draft = draftOf(fields);
     const tr = trOf(req);
     if (!file) return uploadForm(req, reply, app, draft, tr('admin.documents.no_file'), 400);
@@ -179,11 +181,11 @@ ${
   });
 };
 
-async function lookup(app: App, id: string | undefined): Promise<DocumentRow | undefined> {
+async function lookup(app: ConsoleDeps, id: string | undefined): Promise<DocumentRow | undefined> {
   return id && isUuid(id) ? app.documents.get(id) : undefined;
 }
 
-async function highestRevision(app: App, number: string): Promise<number> {
+async function highestRevision(app: ConsoleDeps, number: string): Promise<number> {
   const all = await app.documents.listAll();
   return Math.max(-1, ...all.filter((d) => d.number === number).map((d) => d.revision));
 }
@@ -229,7 +231,7 @@ function refusal(req: FastifyRequest, err: FileRejectedError): string {
 async function uploadForm(
   req: FastifyRequest,
   reply: FastifyReply,
-  app: App,
+  app: ConsoleDeps,
   draft: Draft,
   error: string | null,
   status: number,
@@ -240,7 +242,8 @@ async function uploadForm(
   const user = userOf(req);
   const categories = [...new Set((await app.documents.listAll()).map((d) => d.category).filter(Boolean))];
   const body = html`${error ? html`<p class="error" role="alert" id="form-error">${error}</p>` : ''}
-<form method="post" action="${PATH}?_csrf=${encodeURIComponent(user.csrf)}" enctype="multipart/form-data" class="stacked"${error ? html` aria-describedby="form-error"` : ''}>
+<form method="post" action="${PATH}" enctype="multipart/form-data" class="stacked"${error ? html` aria-describedby="form-error"` : ''}>
+  ${csrfField(user)}
   <label for="number">${tr('admin.documents.number')}</label>
   <input id="number" name="number" required maxlength="80" value="${draft.number}" placeholder="${tr('admin.documents.number_hint')}">
   <label for="title">${tr('admin.documents.title_field')}</label>

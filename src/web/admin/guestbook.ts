@@ -2,13 +2,12 @@ import { Readable } from 'node:stream';
 import { and, asc, count, desc, eq, gt, gte, lt, type SQL, sql } from 'drizzle-orm';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
-import type { App } from '../../app.js';
-import { documents, downloads, stakeholders } from '../../db/schema.js';
-import { zoneOf } from '../../sop/working-calendar.js';
+import { documents, downloads, stakeholders } from '../../db/index.js';
+import { html } from '../../html.js';
+import { zoneOf } from '../../sop/index.js';
+import type { ConsoleDeps } from './console-deps.js';
 import { audit, requireAdmin, sendPage, trOf, when } from './console-request.js';
-import { html } from './html.js';
 import type { SectionOptions } from './plugin.js';
-import './documents-texts.js';
 
 const PATH = '/admin/guestbook';
 const PAGE_SIZE = 50;
@@ -148,7 +147,7 @@ function filtersOf(req: FastifyRequest): Filters {
 }
 
 /** Dates are whole days in the service's zone (WIB unless set): "to" includes that day. */
-function conditions(app: App, f: Filters): SQL | undefined {
+function conditions(app: ConsoleDeps, f: Filters): SQL | undefined {
   const zone = zoneOf(app.config.TZ_DEFAULT);
   const day = (d: string) => (DATE.test(d) ? DateTime.fromISO(d, { zone }) : null);
   const from = day(f.from);
@@ -161,7 +160,7 @@ function conditions(app: App, f: Filters): SQL | undefined {
   return parts.length > 0 ? and(...parts) : sql`true`;
 }
 
-function selectRows(app: App) {
+function selectRows(app: ConsoleDeps) {
   return app.database.db
     .select({
       id: downloads.id,

@@ -1,8 +1,19 @@
-import { extendCatalog } from '../../i18n/catalog.js';
+import { extendCatalog } from '../../i18n/index.js';
 
 /** Queues, dead-lettered messages and the channels' state. */
 extendCatalog('id', {
+  'admin.messages.official_of': '{name} (pejabat), tiket {ticket}',
+  'admin.channel.telegram': 'Telegram',
+  'admin.channel.whatsapp': 'WhatsApp',
+  'admin.channel.web': 'Chat web',
+  'admin.channel.email': 'Email',
   'admin.health.channels': 'Kanal',
+  'admin.health.email_on': 'aktif (SMTP)',
+  'admin.health.email_on_detail':
+    'Pelapor yang memberi email menerima kabar lewat email bila percakapannya tidak dapat dijangkau.',
+  'admin.health.email_off': 'tidak aktif',
+  'admin.health.email_off_detail':
+    'SMTP_URL belum diatur: tidak ada email yang dikirim. Atur SMTP_URL dan MAIL_FROM lalu mulai ulang layanan.',
   'admin.health.channel': 'Kanal',
   'admin.health.state': 'Keadaan',
   'admin.health.detail': 'Keterangan',
@@ -40,7 +51,18 @@ extendCatalog('id', {
 });
 
 extendCatalog('en', {
+  'admin.messages.official_of': '{name} (official), ticket {ticket}',
+  'admin.channel.telegram': 'Telegram',
+  'admin.channel.whatsapp': 'WhatsApp',
+  'admin.channel.web': 'Web chat',
+  'admin.channel.email': 'Email',
   'admin.health.channels': 'Channels',
+  'admin.health.email_on': 'on (SMTP)',
+  'admin.health.email_on_detail':
+    'Reporters who gave an email get the news by email when their chat cannot be reached.',
+  'admin.health.email_off': 'off',
+  'admin.health.email_off_detail':
+    'SMTP_URL is not set: no email is sent. Set SMTP_URL and MAIL_FROM, then restart the service.',
   'admin.health.channel': 'Channel',
   'admin.health.state': 'State',
   'admin.health.detail': 'Detail',

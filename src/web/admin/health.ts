@@ -1,18 +1,42 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../../app.js';
-import { channelLinks, channelStates, type MessageStatus, messages } from '../../db/schema.js';
+import { DateTime } from 'luxon';
+import {
+  channelLinks,
+  channelStates,
+  EMAIL_CHANNEL,
+  emailAddressOf,
+  type MessageStatus,
+  messages,
+} from '../../db/index.js';
+import { html, type SafeHtml } from '../../html.js';
+import { zoneOf } from '../../sop/index.js';
 import { qrSvg, telegramUsername, whatsappDetail } from './channel-details.js';
+import type { ConsoleDeps } from './console-deps.js';
 import { audit, isUuid, requireAdmin, sendPage, trOf, userOf, when } from './console-request.js';
-import { html, type SafeHtml } from './html.js';
+import { droppedSendersPanel } from './dropped-senders-panel.js';
 import { csrfField } from './layout.js';
+import { channelName, messageWords, recipientWords } from './message-people.js';
+import {
+  GOOD_PAUSED_LINE_NOTICES,
+  PAUSED_LINE_NOTICES,
+  pausedLinesPanel,
+  registerPausedLineRoutes,
+} from './paused-lines-panel.js';
 import type { SectionOptions } from './plugin.js';
-import './health-texts.js';
+import {
+  fixFor,
+  registerWhatsAppRoutes,
+  WHATSAPP_NOTICES,
+  whatsappControls,
+  whatsappMessages,
+} from './whatsapp-panel.js';
 
 const PATH = '/admin/health';
 const LISTED = 200;
-/** Channels the service always has, which never write a channel_states row. */
-const BUILT_IN = new Set(['web', 'log']);
+/** Channels the service always has, which never write a channel_states row. The log channel (tests,
+ * or a service with no chat set up) is not one people use, so it is not listed. */
+const BUILT_IN = new Set(['web']);
 /** The messages an admin decides about: refused or failed for good, or with nowhere to go. */
 const WAITING: MessageStatus[] = ['dead', 'undeliverable'];
 
@@ -26,6 +50,8 @@ type MessageRow = typeof messages.$inferSelect;
 export const healthSection: FastifyPluginAsync<SectionOptions> = async (fastify, { app }) => {
   fastify.addHook('onRequest', requireAdmin);
   const db = app.database.db;
+  registerWhatsAppRoutes(fastify, app);
+  registerPausedLineRoutes(fastify, app);
 
   fastify.get(PATH, async (req, reply) => {
     const tr = trOf(req);
@@ -40,11 +66,17 @@ export const healthSection: FastifyPluginAsync<SectionOptions> = async (fastify,
         .limit(LISTED),
     ]);
     const reported = new Set(states.map((s) => s.channel));
-    const silent = [...app.channels.keys()].filter((name) => !reported.has(name) && !BUILT_IN.has(name));
+    const silent = [...app.channels.keys()].filter(
+      (name) => !reported.has(name) && !BUILT_IN.has(name) && name !== 'email' && name !== 'log',
+    );
     const done = (req.query as { done?: string }).done;
+    const good = new Set(['retried', 'retried_later', 'discarded', 'pair_asked', ...GOOD_PAUSED_LINE_NOTICES]);
     const notice =
-      done && ['retried', 'discarded', 'no_route', 'gone'].includes(done)
-        ? html`<p class="${done === 'retried' || done === 'discarded' ? 'notice' : 'error'}" role="status">${tr(`admin.health.${done}`)}</p>`
+      done &&
+      (['retried', 'retried_later', 'discarded', 'no_route', 'gone'].includes(done) ||
+        WHATSAPP_NOTICES.has(done) ||
+        PAUSED_LINE_NOTICES.has(done))
+        ? html`<p class="${good.has(done) ? 'notice' : 'error'}" role="status">${tr(`admin.health.${done}`)}</p>`
         : '';
     const body = html`${notice}
 <h2 id="channels">${tr('admin.health.channels')}</h2>
@@ -52,24 +84,40 @@ export const healthSection: FastifyPluginAsync<SectionOptions> = async (fastify,
 <thead><tr><th scope="col">${tr('admin.health.channel')}</th><th scope="col">${tr('admin.health.state')}</th><th scope="col">${tr('admin.health.detail')}</th><th scope="col">${tr('admin.health.last_error')}</th><th scope="col">${tr('admin.health.updated')}</th></tr></thead>
 <tbody>${await Promise.all(
       states.map(
-        async (s) => html`<tr><td>${s.channel}</td><td>${s.state}</td><td>${await detailOf(req, s)}</td>
+        async (
+          s,
+        ) => html`<tr><td>${channelName(req, s.channel)}</td><td>${s.state}</td><td>${await detailOf(req, s, zone)}</td>
 <td>${s.lastError ? html`<span class="late">${s.lastError}</span>` : '–'}</td><td>${when(s.updatedAt, req, zone)}</td></tr>`,
       ),
-    )}${silent.map((name) => html`<tr><td>${name}</td><td colspan="4" class="muted">${tr('admin.health.no_state')}</td></tr>`)}${[
+    )}${silent.map((name) => html`<tr><td>${channelName(req, name)}</td><td colspan="4" class="muted">${tr('admin.health.no_state')}</td></tr>`)}${[
       ...BUILT_IN,
     ]
       .filter((name) => app.channels.has(name) && !reported.has(name))
       .map(
-        (name) => html`<tr><td>${name}</td><td colspan="4" class="muted">${tr('admin.health.builtin')}</td></tr>`,
-      )}</tbody>
+        (name) =>
+          html`<tr><td>${channelName(req, name)}</td><td colspan="4" class="muted">${tr('admin.health.builtin')}</td></tr>`,
+      )}<tr id="email"><td>${channelName(req, 'email')}</td>${
+      app.emailFallback.enabled
+        ? html`<td>${tr('admin.health.email_on')}</td><td colspan="3" class="muted">${tr('admin.health.email_on_detail')}</td>`
+        : html`<td><strong class="late">${tr('admin.health.email_off')}</strong></td><td colspan="3">${tr('admin.health.email_off_detail')}</td>`
+    }</tr></tbody>
 </table></div>
 
 <h2 id="queues">${tr('admin.health.queues')}</h2>
 <p>${tr('admin.health.queues_intro')} <a href="/admin/queues">${tr('admin.health.open_board')}</a></p>
 
+${await pausedLinesPanel(app, req, zone)}
+
+${await droppedSendersPanel(
+  { db, dropped: app.droppedMessages, signer: app.signer, limit: app.config.CHAT_MESSAGES_PER_MINUTE },
+  req,
+  zone,
+)}
+
 <h2 id="dead">${tr('admin.health.dead')}</h2>
 <p>${tr('admin.health.dead_intro')}</p>
-${messageTable(
+${await messageTable(
+  app,
   req,
   waiting.filter((m) => m.status === 'dead'),
   zone,
@@ -77,11 +125,13 @@ ${messageTable(
 
 <h2 id="undeliverable">${tr('admin.health.undeliverable')}</h2>
 <p>${tr('admin.health.undeliverable_intro')}</p>
-${messageTable(
+${await messageTable(
+  app,
   req,
   waiting.filter((m) => m.status === 'undeliverable'),
   zone,
-)}`;
+)}
+${app.channels.has('whatsapp') ? await whatsappMessages(app, req, zone) : ''}`;
     return sendPage(req, reply, { title: tr('admin.nav.health'), path: PATH, body });
   });
 
@@ -96,16 +146,21 @@ ${messageTable(
       .where(and(eq(messages.id, row.id), eq(messages.status, row.status)))
       .returning({ id: messages.id });
     if (moved.length === 0) return back(reply, 'gone');
-    // If Redis is down the row stays pending and the reconciler queues it once Redis is back.
-    await app.queues
-      .resendMessage(row.id, route.channel)
-      .catch((err: Error) => req.log.warn({ messageId: row.id, err: err.message }, 'queuing a retried message failed'));
     await audit(app, req, 'message.retry', row.id, {
       was: row.status,
       lastError: row.lastError,
       channel: route.channel,
     });
-    return back(reply, 'retried');
+    // With Redis away (the queuing is bounded, so the page answers at once) the row stays pending
+    // and the reconciler queues it once Redis is back: the admin is told so, not left waiting.
+    const queued = await app.queues.resendMessage(row.id, route.channel).then(
+      () => true,
+      (err: Error) => {
+        req.log.warn({ messageId: row.id, err: err.message }, 'queuing a retried message waits for Redis');
+        return false;
+      },
+    );
+    return back(reply, queued ? 'retried' : 'retried_later');
   });
 
   fastify.post<{ Params: { id: string } }>(`${PATH}/messages/:id/discard`, async (req, reply) => {
@@ -122,7 +177,7 @@ ${messageTable(
   });
 };
 
-async function waitingMessage(app: App, id: string): Promise<MessageRow | undefined> {
+async function waitingMessage(app: ConsoleDeps, id: string): Promise<MessageRow | undefined> {
   if (!isUuid(id)) return undefined;
   const [row] = await app.database.db
     .select()
@@ -135,7 +190,12 @@ async function waitingMessage(app: App, id: string): Promise<MessageRow | undefi
  * Where a retried message goes: a person's most recently used reachable chat (it may have changed
  * since, e.g. after a blocked bot the official linked WhatsApp instead), else the chat it was for.
  */
-async function routeOf(app: App, row: MessageRow): Promise<{ channel: string; address: string } | null> {
+async function routeOf(app: ConsoleDeps, row: MessageRow): Promise<{ channel: string; address: string } | null> {
+  // An email stays an email (the chat had already failed the person), to the address they have now.
+  if (row.channel === EMAIL_CHANNEL) {
+    const email = await emailAddressOf(app.database.db, row.recipientId);
+    return email && app.channels.has(EMAIL_CHANNEL) ? { channel: EMAIL_CHANNEL, address: email } : null;
+  }
   if (row.recipientKind === 'official' || row.recipientKind === 'stakeholder') {
     const [link] = await app.database.db
       .select({ channel: channelLinks.channel, address: channelLinks.address })
@@ -158,22 +218,24 @@ async function routeOf(app: App, row: MessageRow): Promise<{ channel: string; ad
 
 const back = (reply: FastifyReply, done: string) => reply.redirect(`${PATH}?done=${done}#dead`, 303);
 
-/** A one-time sign-in link stays out of the page even when its message failed: the admin needs the error, not the key. */
-function preview(row: MessageRow): string {
-  const text = row.template === 'flow.text' ? (row.params.text ?? '') : row.template;
-  const hidden = text.replace(/\/admin\/masuk\/[\w-]+/g, '/admin/masuk/…');
-  return hidden.length > 160 ? `${hidden.slice(0, 160)}…` : hidden;
-}
-
-function messageTable(req: FastifyRequest, rows: readonly MessageRow[], zone: string): SafeHtml {
+async function messageTable(
+  app: ConsoleDeps,
+  req: FastifyRequest,
+  rows: readonly MessageRow[],
+  zone: string,
+): Promise<SafeHtml> {
   const tr = trOf(req);
   const user = userOf(req);
   if (rows.length === 0) return html`<p>${tr('admin.health.none')}</p>`;
+  const who = await recipientWords(app.database.db, req, rows);
   return html`<div class="table-wrap"><table>
 <thead><tr><th scope="col">${tr('admin.health.created')}</th><th scope="col">${tr('admin.health.recipient')}</th><th scope="col">${tr('admin.health.channel')}</th><th scope="col">${tr('admin.health.message')}</th><th scope="col">${tr('admin.health.attempts')}</th><th scope="col">${tr('admin.health.error')}</th><th scope="col"><span class="visually-hidden">${tr('admin.health.retry')}</span></th></tr></thead>
 <tbody>${rows.map(
-    (m) => html`<tr><td>${when(m.createdAt, req, zone)}</td><td>${m.recipientKind}</td><td>${m.channel ?? '–'}</td>
-<td>${preview(m)}</td><td>${m.attempts}</td><td>${m.lastError ?? '–'}</td>
+    (
+      m,
+      i,
+    ) => html`<tr><td>${when(m.createdAt, req, zone)}</td><td>${who[i]}</td><td>${m.channel ? channelName(req, m.channel) : '–'}</td>
+<td>${messageWords(m, req, zoneOf(zone))}</td><td>${m.attempts}</td><td>${m.lastError ?? '–'}${m.errorCode ? html`<br><span class="muted">${fixFor(req, m)}</span>` : ''}</td>
 <td class="actions">
 <form method="post" action="${PATH}/messages/${m.id}/retry">${csrfField(user)}<button type="submit">${tr('admin.health.retry')}</button></form>
 <form method="post" action="${PATH}/messages/${m.id}/discard">${csrfField(user)}<button type="submit" class="secondary">${tr('admin.health.discard')}</button></form>
@@ -182,7 +244,11 @@ function messageTable(req: FastifyRequest, rows: readonly MessageRow[], zone: st
 }
 
 /** The detail column: Telegram's bot and mode as written, WhatsApp's pairing QR or code and decrypt errors. */
-async function detailOf(req: FastifyRequest, s: typeof channelStates.$inferSelect): Promise<SafeHtml | string> {
+async function detailOf(
+  req: FastifyRequest,
+  s: typeof channelStates.$inferSelect,
+  zone: string,
+): Promise<SafeHtml | string> {
   const tr = trOf(req);
   if (s.channel === 'whatsapp') {
     const d = whatsappDetail(s.detail);
@@ -198,6 +264,8 @@ async function detailOf(req: FastifyRequest, s: typeof channelStates.$inferSelec
     if (d.decryptErrors) {
       parts.push(html`<p class="late">${tr('admin.health.decrypt_errors', { count: String(d.decryptErrors) })}</p>`);
     }
+    const today = DateTime.now().setZone(zoneOf(zone)).toISODate() ?? '';
+    parts.push(whatsappControls(req, s.state, d, today));
     return html`${parts}`;
   }
   if (s.channel === 'telegram') {

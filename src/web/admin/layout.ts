@@ -1,8 +1,9 @@
-import type { Language } from '../../i18n/catalog.js';
-import { t } from '../../i18n/catalog.js';
-import { html, type SafeHtml } from './html.js';
+import { html, type SafeHtml } from '../../html.js';
+import type { Language } from '../../i18n/index.js';
+import { t } from '../../i18n/index.js';
+import { FAVICON } from '../favicon.js';
+import { CONSOLE_ASSETS } from './console-assets.js';
 import type { ConsoleUser } from './sessions.js';
-import './texts.js';
 
 interface NavItem {
   readonly href: string;
@@ -14,7 +15,9 @@ interface NavItem {
 const NAV: readonly NavItem[] = [
   { href: '/admin', key: 'admin.nav.dashboard', roles: ['admin', 'pimpinan'] },
   { href: '/admin/tracking', key: 'admin.nav.tracking', roles: ['admin', 'pimpinan'] },
+  { href: '/admin/cases/new', key: 'admin.nav.new_case', roles: ['admin', 'official'] },
   { href: '/admin/reports', key: 'admin.nav.reports', roles: ['admin', 'pimpinan'] },
+  { href: '/admin/sop', key: 'admin.nav.sop', roles: ['admin', 'pimpinan'] },
   { href: '/admin/documents', key: 'admin.nav.documents', roles: ['admin'] },
   { href: '/admin/guestbook', key: 'admin.nav.guestbook', roles: ['admin'] },
   { href: '/admin/people', key: 'admin.nav.people', roles: ['admin'] },
@@ -33,6 +36,8 @@ export interface PageOptions {
   readonly body: SafeHtml;
   /** Extra scripts served by the app itself (e.g. the chart library), never from a CDN. */
   readonly scripts?: readonly string[];
+  /** A warning every page shows above its title (e.g. next year's holidays not confirmed). */
+  readonly notice?: string | null;
 }
 
 /** Every console page: skip link, menu for the user's role, language switch, sign-out form with its CSRF token. */
@@ -50,7 +55,8 @@ export function page(opts: PageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${opts.title} · ${tr('admin.title')}</title>
-<link rel="stylesheet" href="/admin/static/admin.css">
+<link rel="icon" href="${FAVICON.url}" type="image/svg+xml">
+<link rel="stylesheet" href="${CONSOLE_ASSETS.css.url}">
 </head>
 <body>
 <a class="skip" href="#main">${tr('admin.skip')}</a>
@@ -68,6 +74,7 @@ export function page(opts: PageOptions): string {
   }
 </header>
 <main id="main" tabindex="-1">
+${opts.notice ? html`<p class="warning" role="alert">${opts.notice}</p>` : ''}
 <h1>${opts.title}</h1>
 ${opts.body}
 </main>

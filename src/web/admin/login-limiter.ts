@@ -1,46 +1,79 @@
 import type { Redis } from 'ioredis';
 
 export interface LoginLimits {
-  /** Failed attempts allowed per window; default 5. */
-  readonly attempts?: number;
-  /** Default 15 minutes. */
-  readonly windowSeconds?: number;
+  /** Failed attempts on one account before it must wait; default 5. */
+  readonly freeAttempts?: number;
+  /** The first wait after the free attempts, doubled by each further failure; default 15 s. */
+  readonly baseDelayMs?: number;
+  /** The longest wait; default one hour. */
+  readonly maxDelayMs?: number;
+  /** Failures from one address before its attempts are slowed down; default 50. */
+  readonly addressAttempts?: number;
+  /** How long failures are remembered after the last one; default one day. */
+  readonly memorySeconds?: number;
 }
 
 /**
- * Slows password guessing: after too many failures for a username, or from one address, further
- * attempts are refused until the window passes. Counted in Redis so every web process agrees.
+ * Slows password guessing, counted in Redis so every web process agrees.
+ *
+ * Per account (the account the name resolves to, or the normalised name when there is none): a
+ * few free failures, then a wait that doubles with every further failure. Spellings of one name
+ * (" admin", "ADMIN\t") share one count, since they sign in to one account.
+ *
+ * Per address, only a slow-down: a whole office, or every user behind the reverse proxy, may share
+ * one address, so failures from it never lock anyone out; they make its answers come later.
  */
 export class LoginLimiter {
+  readonly #free: number;
+  readonly #base: number;
   readonly #max: number;
-  readonly #window: number;
+  readonly #addressFree: number;
+  readonly #memory: number;
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     limits: LoginLimits = {},
   ) {
-    this.#max = limits.attempts ?? 5;
-    this.#window = limits.windowSeconds ?? 900;
+    this.#free = limits.freeAttempts ?? 5;
+    this.#base = limits.baseDelayMs ?? 15_000;
+    this.#max = limits.maxDelayMs ?? 3600_000;
+    this.#addressFree = limits.addressAttempts ?? 50;
+    this.#memory = limits.memorySeconds ?? 24 * 3600;
   }
 
-  #keys(username: string, ip: string): string[] {
-    return [`${this.prefix}:login:user:${username.toLowerCase()}`, `${this.prefix}:login:ip:${ip}`];
+  #failures = (account: string) => `${this.prefix}:login:failures:${account}`;
+  #wait = (account: string) => `${this.prefix}:login:wait:${account}`;
+  #address = (ip: string) => `${this.prefix}:login:ip:${ip}`;
+
+  /** Milliseconds the account must still wait before a password is checked; 0 when it may try now. */
+  async waitMs(account: string): Promise<number> {
+    return Math.max(0, await this.redis.pttl(this.#wait(account)));
   }
 
-  /** One address may be a whole office behind NAT, so it gets ten times a username's allowance. */
-  async blocked(username: string, ip: string): Promise<boolean> {
-    const [byUser, byIp] = await this.redis.mget(...this.#keys(username, ip));
-    return Number(byUser ?? 0) >= this.#max || Number(byIp ?? 0) >= this.#max * 10;
+  /** How long to hold back an answer to this address: nothing until it has failed often. */
+  async slowDownMs(ip: string): Promise<number> {
+    const failures = Number((await this.redis.get(this.#address(ip))) ?? 0);
+    const over = failures - this.#addressFree;
+    return over <= 0 ? 0 : Math.min(250 * over, 5000);
   }
 
-  async failed(username: string, ip: string): Promise<void> {
-    const multi = this.redis.multi();
-    for (const key of this.#keys(username, ip)) multi.incr(key).expire(key, this.#window, 'NX');
-    await multi.exec();
+  async failed(account: string, ip: string): Promise<void> {
+    const failuresKey = this.#failures(account);
+    const result = await this.redis
+      .multi()
+      .incr(failuresKey)
+      .expire(failuresKey, this.#memory)
+      .incr(this.#address(ip))
+      .expire(this.#address(ip), 900, 'NX')
+      .exec();
+    const failures = Number(result?.[0]?.[1] ?? 0);
+    if (failures < this.#free) return;
+    const delay = Math.min(this.#base * 2 ** (failures - this.#free), this.#max);
+    await this.redis.set(this.#wait(account), '1', 'PX', delay);
   }
 
-  async succeeded(username: string): Promise<void> {
-    await this.redis.del(this.#keys(username, '')[0] as string);
+  async succeeded(account: string): Promise<void> {
+    await this.redis.del(this.#failures(account), this.#wait(account));
   }
 }

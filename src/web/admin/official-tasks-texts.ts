@@ -1,4 +1,4 @@
-import { extendCatalog } from '../../i18n/catalog.js';
+import { extendCatalog } from '../../i18n/index.js';
 
 /** An official's one-time sign-in from their chat, and their own open steps. */
 extendCatalog('id', {

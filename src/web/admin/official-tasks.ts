@@ -1,14 +1,12 @@
-import { and, asc, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { recordAudit } from '../../db/audit.js';
-import { loginTokenUsable, redeemLoginToken } from '../../db/official-login-tokens.js';
-import { cases, delegations, officials, stepInstances, units } from '../../db/schema.js';
+import { loginTokenUsable, officials, openTasksOf, recordAudit, redeemLoginToken } from '../../db/index.js';
+import { html } from '../../html.js';
 import { sendPage, trOf, userOf, when } from './console-request.js';
-import { html } from './html.js';
 import { page } from './layout.js';
 import type { SectionOptions } from './plugin.js';
 import { setSessionCookie } from './plugin.js';
-import './official-tasks-texts.js';
+import { askOutcomeLine, askOutcomeOf, askReporterForm } from './reporter-request.js';
 
 const TASKS = '/admin/tasks';
 const LISTED = 200;
@@ -50,7 +48,7 @@ export const officialTasksSection: FastifyPluginAsync<SectionOptions> = async (f
     return reply.redirect(TASKS, 303);
   });
 
-  fastify.get(TASKS, async (req, reply) => {
+  fastify.get<{ Querystring: { ask?: string; ticket?: string } }>(TASKS, async (req, reply) => {
     const user = userOf(req);
     const tr = trOf(req);
     if (user.kind !== 'official') {
@@ -61,37 +59,7 @@ export const officialTasksSection: FastifyPluginAsync<SectionOptions> = async (f
       });
     }
     const now = new Date();
-    // Steps given to them, steps given to their delegate on their behalf, and steps of officials
-    // they stand in for right now (Plh/Plt): the same set the chat lets them act on.
-    const standingInFor = await db
-      .select({ id: delegations.officialId })
-      .from(delegations)
-      .where(and(eq(delegations.delegateId, user.id), lte(delegations.startsAt, now), gt(delegations.endsAt, now)));
-    const owners = [user.id, ...standingInFor.map((d) => d.id)];
-    const rows = await db
-      .select({
-        ticket: cases.ticket,
-        sopId: cases.sopId,
-        sopVersion: cases.sopVersion,
-        category: cases.category,
-        subject: cases.subject,
-        stepId: stepInstances.stepId,
-        assigneeId: stepInstances.assigneeId,
-        enteredAt: stepInstances.enteredAt,
-        dueAt: stepInstances.dueAt,
-        zone: units.timeZone,
-      })
-      .from(stepInstances)
-      .innerJoin(cases, eq(cases.id, stepInstances.caseId))
-      .innerJoin(units, eq(units.id, cases.unitId))
-      .where(
-        and(
-          isNull(stepInstances.leftAt),
-          or(inArray(stepInstances.assigneeId, owners), eq(stepInstances.onBehalfOf, user.id)),
-        ),
-      )
-      .orderBy(asc(stepInstances.dueAt))
-      .limit(LISTED);
+    const rows = await openTasksOf(db, user.id, now, LISTED);
     const others = [...new Set(rows.map((r) => r.assigneeId).filter((id): id is string => !!id && id !== user.id))];
     const names = new Map(
       others.length > 0
@@ -108,21 +76,41 @@ export const officialTasksSection: FastifyPluginAsync<SectionOptions> = async (f
     const items = await Promise.all(
       rows.map(async (r) => ({ ...r, kegiatan: await kegiatan(r.sopId, r.sopVersion, r.stepId) })),
     );
+    const outcome = askOutcomeLine(askOutcomeOf(req.query), String(req.query.ticket ?? '').slice(0, 40), req.language);
     const body =
       items.length === 0
-        ? html`<p>${tr('admin.tasks.none')}</p>`
-        : html`<p>${tr('admin.tasks.intro')}</p>
+        ? html`${outcome}<p>${tr('admin.tasks.none')}</p>`
+        : html`${outcome}<p>${tr('admin.tasks.intro')}</p>
 <div class="table-wrap"><table>
 <thead><tr><th scope="col">${tr('admin.tasks.ticket')}</th><th scope="col">${tr('admin.tasks.step')}</th><th scope="col">${tr('admin.tasks.category')}</th><th scope="col">${tr('admin.tasks.subject')}</th><th scope="col">${tr('admin.tasks.entered')}</th><th scope="col">${tr('admin.tasks.due')}</th></tr></thead>
 <tbody>${items.map((r) => {
-            const late = r.dueAt < now;
+            // While the step waits on the reporter its clock stands still: it is not late meanwhile.
+            const late = !r.pausedAt && r.dueAt < now;
             const onBehalf = r.assigneeId && r.assigneeId !== user.id ? names.get(r.assigneeId) : undefined;
             return html`<tr>
 <td>${r.ticket}<br><span class="muted">${r.sopId}</span></td>
 <td>${r.stepId}. ${r.kegiatan}${onBehalf ? html`<br><span class="muted">${tr('admin.tasks.for', { name: onBehalf })}</span>` : ''}</td>
 <td>${r.category ?? '–'}</td><td>${r.subject ?? '–'}</td>
 <td>${when(r.enteredAt, req, r.zone)}</td>
-<td>${when(r.dueAt, req, r.zone)}<br>${late ? html`<span class="late">${tr('admin.tasks.late')}</span>` : html`<span class="ok">${tr('admin.tasks.on_time')}</span>`}</td>
+<td>${when(r.dueAt, req, r.zone)}<br>${
+              r.pausedAt
+                ? html`<span class="muted">${tr('admin.tasks.waiting')}</span>`
+                : late
+                  ? html`<span class="late">${tr('admin.tasks.late')}</span>`
+                  : html`<span class="ok">${tr('admin.tasks.on_time')}</span>`
+            }${
+              r.hasReporter && !r.pausedAt
+                ? html`<details><summary>${tr('admin.ask.title')}</summary><p class="muted">${tr('admin.ask.hint')}</p>${askReporterForm(
+                    {
+                      user,
+                      language: req.language,
+                      ticket: r.ticket,
+                      instanceId: r.instanceId,
+                      action: `${TASKS}/minta-kelengkapan`,
+                    },
+                  )}</details>`
+                : ''
+            }</td>
 </tr>`;
           })}</tbody></table></div>`;
     return sendPage(req, reply, { title: tr('admin.nav.tasks'), path: TASKS, body });

@@ -1,4 +1,4 @@
-import { extendCatalog } from '../../i18n/catalog.js';
+import { extendCatalog } from '../../i18n/index.js';
 
 /** Units, roles, officials, delegates and link codes. */
 extendCatalog('id', {
@@ -30,7 +30,11 @@ extendCatalog('id', {
   'admin.people.role_name': 'Nama peran',
   'admin.people.role_sops': 'Dipakai di SOP',
   'admin.people.role_holders': 'Pejabat aktif',
-  'admin.people.role_empty': 'Belum ada pejabat aktif: langkah peran ini tidak punya pelaksana.',
+  'admin.people.unit_sops': 'SOP yang dijalankan unit',
+  'admin.people.unit_sops_hint':
+    'Id SOP dipisah koma, sesuai urutan di menu chat (mis. siput-sms, fasilitasi-sop). Kosong: hanya SOP pengaduan bawaan (COMPLAINT_SOP). Tersedia: {ids}.',
+  'admin.people.unit_sop_unknown': 'Tidak ada SOP "{id}". Pakai id dari daftar yang tersedia.',
+  'admin.people.role_empty': 'Belum ada pejabat aktif di {units}: langkah peran ini tidak punya pelaksana.',
   'admin.people.nip': 'NIP',
   'admin.people.name': 'Nama',
   'admin.people.role': 'Peran',
@@ -111,7 +115,11 @@ extendCatalog('en', {
   'admin.people.role_name': 'Role name',
   'admin.people.role_sops': 'Used in SOP',
   'admin.people.role_holders': 'Active officials',
-  'admin.people.role_empty': 'No active official: steps of this role have nobody to act.',
+  'admin.people.unit_sops': 'SOPs the unit runs',
+  'admin.people.unit_sops_hint':
+    'SOP ids separated by commas, in chat-menu order (e.g. siput-sms, fasilitasi-sop). Empty: only the default complaint SOP (COMPLAINT_SOP). Available: {ids}.',
+  'admin.people.unit_sop_unknown': 'There is no SOP "{id}". Use an id from the list available.',
+  'admin.people.role_empty': 'No active official in {units}: steps of this role have nobody to act.',
   'admin.people.nip': 'NIP',
   'admin.people.name': 'Name',
   'admin.people.role': 'Role',

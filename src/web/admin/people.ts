@@ -2,17 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
-import type { App } from '../../app.js';
-import { createLinkCode } from '../../db/link-codes.js';
-import { channelLinks, channelStates, delegations, officials, stepInstances, units } from '../../db/schema.js';
-import { zoneOf } from '../../sop/working-calendar.js';
+import { assignWaitingSteps } from '../../cases/index.js';
+import {
+  channelLinks,
+  channelStates,
+  createLinkCode,
+  delegations,
+  officials,
+  stepInstances,
+  units,
+} from '../../db/index.js';
+import { html, type SafeHtml } from '../../html.js';
+import { zoneLabel, zoneOf } from '../../sop/index.js';
 import { qrSvg, telegramUsername } from './channel-details.js';
+import type { ConsoleDeps } from './console-deps.js';
 import { audit, field, isUuid, requireAdmin, sendPage, trOf, userOf, when } from './console-request.js';
-import { html, type SafeHtml } from './html.js';
 import { csrfField } from './layout.js';
 import type { SectionOptions } from './plugin.js';
-import { hoursText, weekdayName, zoneLabel } from './units.js';
-import './people-texts.js';
+import { hoursText, weekdayName } from './units.js';
 
 const PATH = '/admin/people';
 const OFFICIALS = `${PATH}/officials`;
@@ -66,15 +73,27 @@ export const peopleSection: FastifyPluginAsync<SectionOptions> = async (fastify,
     ]);
     const nameOf = new Map(people.map((p) => [p.id, p.name]));
     const holders = (roleId: string) => people.filter((p) => p.roleId === roleId && p.active).length;
+    // Steps are given to holders in the case's own unit, and a unit runs only the SOPs its setting
+    // lists: a role is missing only where a unit runs an SOP that uses it (not a Menteri of an SOP
+    // nobody here runs).
+    const runs = new Map(unitRows.map((u) => [u.id, u.offeredSops ?? [app.config.COMPLAINT_SOP]]));
+    const missingIn = (role: Role) =>
+      unitRows
+        .filter(
+          (u) =>
+            role.sops.some((sop) => runs.get(u.id)?.includes(sop)) &&
+            !people.some((p) => p.active && p.roleId === role.id && p.unitId === u.id),
+        )
+        .map((u) => u.name);
     const done = (req.query as { done?: string }).done === 'saved';
     const body = html`${done ? html`<p class="notice" role="status">${tr('admin.people.saved')}</p>` : ''}
 <h2 id="units">${tr('admin.people.units')}</h2>
 <p><a href="${PATH}/units/new">${tr('admin.people.add_unit')}</a></p>
 <div class="table-wrap"><table>
-<thead><tr><th scope="col">${tr('admin.people.unit_id')}</th><th scope="col">${tr('admin.people.unit_name')}</th><th scope="col">${tr('admin.people.zone')}</th><th scope="col">${tr('admin.people.hours')}</th><th scope="col"><span class="visually-hidden">${tr('admin.people.edit')}</span></th></tr></thead>
+<thead><tr><th scope="col">${tr('admin.people.unit_id')}</th><th scope="col">${tr('admin.people.unit_name')}</th><th scope="col">${tr('admin.people.zone')}</th><th scope="col">${tr('admin.people.hours')}</th><th scope="col">${tr('admin.people.unit_sops')}</th><th scope="col"><span class="visually-hidden">${tr('admin.people.edit')}</span></th></tr></thead>
 <tbody>${unitRows.map(
       (u) => html`<tr><td>${u.id}</td><td>${u.name}</td><td>${zoneLabel(u.timeZone)}</td>
-<td>${hoursSummary(u.workingHours, req)}</td><td><a href="${PATH}/units/${u.id}" aria-label="${tr('admin.people.edit')} ${u.name}">${tr('admin.people.edit')}</a></td></tr>`,
+<td>${hoursSummary(u.workingHours, req)}</td><td>${(runs.get(u.id) ?? []).join(', ')}</td><td><a href="${PATH}/units/${u.id}" aria-label="${tr('admin.people.edit')} ${u.name}">${tr('admin.people.edit')}</a></td></tr>`,
     )}</tbody></table></div>
 
 <h2 id="roles">${tr('admin.people.roles')}</h2>
@@ -82,7 +101,8 @@ export const peopleSection: FastifyPluginAsync<SectionOptions> = async (fastify,
 <thead><tr><th scope="col">${tr('admin.people.role_id')}</th><th scope="col">${tr('admin.people.role_name')}</th><th scope="col">${tr('admin.people.role_sops')}</th><th scope="col">${tr('admin.people.role_holders')}</th></tr></thead>
 <tbody>${roles.map((r) => {
       const n = holders(r.id);
-      return html`<tr><td>${r.id}</td><td>${r.name}</td><td>${r.sops.join(', ')}</td><td>${n}${n === 0 && r.id !== 'stakeholder' ? html` <span class="late">${tr('admin.people.role_empty')}</span>` : ''}</td></tr>`;
+      const missing = r.id === 'stakeholder' ? [] : missingIn(r);
+      return html`<tr><td>${r.id}</td><td>${r.name}</td><td>${r.sops.join(', ')}</td><td>${n}${missing.length > 0 ? html` <span class="late">${tr('admin.people.role_empty', { units: missing.join(', ') })}</span>` : ''}</td></tr>`;
     })}</tbody></table></div>
 
 <h2 id="officials">${tr('admin.people.officials')}</h2>
@@ -116,6 +136,8 @@ ${delegationTable(req, delegated, nameOf, true)}`;
     const id = randomUUID();
     await db.insert(officials).values({ id, ...valuesOf(draft) });
     await audit(app, req, 'official.create', id, { nip: draft.nip, roleId: draft.roleId, unitId: draft.unitId });
+    // Steps that waited for a holder of this role are theirs now (told in their chat once linked).
+    await assignWaitingSteps(app.cases, db);
     return reply.redirect(`${OFFICIALS}/${id}?done=saved`, 303);
   });
 
@@ -136,6 +158,8 @@ ${delegationTable(req, delegated, nameOf, true)}`;
       before: draftOfRow(official),
       after: draft,
     });
+    // Back from leave (active again) or moved to a role some step waits for.
+    await assignWaitingSteps(app.cases, db);
     return reply.redirect(`${OFFICIALS}/${official.id}?done=saved`, 303);
   });
 
@@ -226,13 +250,14 @@ ${
       : [];
     if (!row) return notFound(req, reply);
     await audit(app, req, 'delegation.end', row.officialId, { delegationId: row.id, delegateId: row.delegateId });
+    await assignWaitingSteps(app.cases, db);
     const back = field(req.body, 'back') === 'official' ? `${OFFICIALS}/${row.officialId}` : PATH;
     return reply.redirect(`${back}?done=saved#delegations`, 303);
   });
 };
 
 /** Every role the registered SOPs define, with the SOPs that use it; the stakeholder is not an official's role. */
-async function rolesOf(app: App): Promise<Role[]> {
+async function rolesOf(app: ConsoleDeps): Promise<Role[]> {
   const byId = new Map<string, { name: string; sops: string[] }>();
   for (const sop of await app.sops.all()) {
     for (const role of sop.roles) {
@@ -247,13 +272,13 @@ async function rolesOf(app: App): Promise<Role[]> {
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 
-async function find(app: App, id: string): Promise<OfficialRow | undefined> {
+async function find(app: ConsoleDeps, id: string): Promise<OfficialRow | undefined> {
   if (!isUuid(id)) return undefined;
   const [row] = await app.database.db.select().from(officials).where(eq(officials.id, id));
   return row;
 }
 
-async function unitZone(app: App, unitId: string): Promise<string> {
+async function unitZone(app: ConsoleDeps, unitId: string): Promise<string> {
   const [unit] = await app.database.db.select({ zone: units.timeZone }).from(units).where(eq(units.id, unitId));
   return zoneOf(unit?.zone ?? app.config.TZ_DEFAULT);
 }
@@ -265,7 +290,7 @@ function localTime(value: string, zone: string): Date | null {
   return at.isValid ? at.toJSDate() : null;
 }
 
-function emptyDraft(app: App): OfficialDraft {
+function emptyDraft(app: ConsoleDeps): OfficialDraft {
   return {
     nip: '',
     name: '',
@@ -316,7 +341,7 @@ function valuesOf(d: OfficialDraft) {
 /** The first thing wrong with the form, in words; null when it can be saved. */
 async function checkOfficial(
   req: FastifyRequest,
-  app: App,
+  app: ConsoleDeps,
   d: OfficialDraft,
   current: OfficialRow | null,
 ): Promise<string | null> {
@@ -356,7 +381,7 @@ async function checkOfficial(
 async function officialForm(
   req: FastifyRequest,
   reply: FastifyReply,
-  app: App,
+  app: ConsoleDeps,
   official: OfficialRow | null,
   draft: OfficialDraft,
   error: string | null,

@@ -1,4 +1,4 @@
-import { extendCatalog } from '../../i18n/catalog.js';
+import { extendCatalog } from '../../i18n/index.js';
 
 /** Words of the personal-data pages (UU PDP 27/2022). */
 extendCatalog('id', {

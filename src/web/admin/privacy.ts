@@ -1,16 +1,13 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
-import { queryRows } from '../../db/raw.js';
-import { cases, channelLinks, stakeholders } from '../../db/schema.js';
-import { eraseStakeholder } from '../../privacy/erasure.js';
-import { exportStakeholder } from '../../privacy/stakeholder-export.js';
-import { zoneOf } from '../../sop/working-calendar.js';
+import { cases, channelLinks, queryRows, stakeholders } from '../../db/index.js';
+import { html } from '../../html.js';
+import { eraseStakeholder, exportStakeholder } from '../../privacy/index.js';
+import { zoneOf } from '../../sop/index.js';
 import { formatDateTime } from './console-format.js';
 import { audit, field, requireAdmin, sendPage, trOf, userOf } from './console-request.js';
-import { html } from './html.js';
 import { csrfField } from './layout.js';
 import type { SectionOptions } from './plugin.js';
-import './privacy-texts.js';
 
 const LISTED = 50;
 const idOk = (id: string) => id.length > 0 && id.length <= 100;
@@ -54,7 +51,7 @@ order by s.created_at desc limit ${LISTED}`,
           ? html`<p>${tr('admin.privacy.none')}</p>`
           : html`<div class="table-wrap"><table><thead><tr><th scope="col">${tr('admin.privacy.col.name')}</th><th scope="col">${tr('admin.privacy.col.contact')}</th><th scope="col">${tr('admin.privacy.col.consent')}</th><th scope="col">${tr('admin.privacy.col.cases')}</th></tr></thead><tbody>${found.map(
               (s) =>
-                html`<tr><td><a href="/admin/privacy/${encodeURIComponent(s.id)}">${s.name ?? '–'}</a>${s.erased_at ? html` <span class="muted">(${tr('admin.privacy.erased_at', { date: formatDateTime(new Date(String(s.erased_at)), zone) })})</span>` : ''}</td><td>${[s.email, s.phone].filter(Boolean).join(', ') || '–'}</td><td>${s.consent_version ?? '–'}</td><td>${s.n}</td></tr>`,
+                html`<tr><td><a href="/admin/privacy/${encodeURIComponent(s.id)}">${s.name ?? '–'}</a>${s.erased_at ? html` <span class="muted">(${tr('admin.privacy.erased_at', { date: formatDateTime(new Date(String(s.erased_at)), req.language, zone) })})</span>` : ''}</td><td>${[s.email, s.phone].filter(Boolean).join(', ') || '–'}</td><td>${s.consent_version ?? '–'}</td><td>${s.n}</td></tr>`,
             )}</tbody></table></div>`;
     } else if (q) {
       results = html`<p class="muted">${tr('admin.privacy.hint')}</p>`;
@@ -104,7 +101,7 @@ ${results}`,
           tickets: own.filter((c) => c.rahasia).map((c) => c.ticket),
         });
       }
-      const when = (at: Date | null) => formatDateTime(at, zone);
+      const when = (at: Date | null) => formatDateTime(at, req.language, zone);
       const user = userOf(req);
       const body = html`${req.query.done === 'erased' ? html`<p class="ok" role="status">${tr('admin.privacy.erased')}</p>` : ''}
 ${req.query.error === 'confirm' ? html`<p class="error" role="alert">${tr('admin.privacy.erase_refused')}</p>` : ''}

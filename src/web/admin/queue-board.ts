@@ -2,19 +2,29 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyPluginAsync } from 'fastify';
-import { audit, requireAdmin, userOf } from './console-request.js';
-import type { SectionOptions } from './plugin.js';
-
-export const BOARD_PATH = '/admin/queues';
+import { TIMERS_QUEUE } from '../../jobs/index.js';
+import { actorOf, audit, requireAdmin, trOf, userOf } from './console-request.js';
+import { BOARD_PATH, type SectionOptions } from './plugin.js';
 
 /**
  * Bull Board at /admin/queues, for admins only. It sits inside the console's scope, so it needs a
  * session like every page, and its changes (retry, clean, pause) need the session's CSRF token:
  * its own front end knows nothing of it, so a small script added to its page sends the token
- * with every request that changes something. Each change is written to the audit log.
+ * with every request that changes something. Only admins named in QUEUE_BOARD_EDITORS may change
+ * anything; each change is written to the audit log.
  */
 export const queueBoardSection: FastifyPluginAsync<SectionOptions> = async (fastify, { app }) => {
   fastify.addHook('onRequest', requireAdmin);
+  // Read-only unless QUEUE_BOARD_EDITORS names this admin: a job's data edited or a queue
+  // obliterated is a case's message or timer lost, so only the named few may.
+  const editors = new Set(app.config.QUEUE_BOARD_EDITORS);
+  fastify.addHook('onRequest', async (req, reply) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || reply.sent) return;
+    const actor = await actorOf(app, userOf(req));
+    if (!editors.has(actor.replace(/^admin:/, ''))) {
+      await reply.code(403).type('text/plain; charset=utf-8').send(trOf(req)('admin.queues.read_only'));
+    }
+  });
 
   // The board's page: no fonts from elsewhere (the console loads nothing from other sites), and
   // the CSRF token for the board's own XHR and fetch calls.
@@ -44,7 +54,12 @@ export const queueBoardSection: FastifyPluginAsync<SectionOptions> = async (fast
   const server = new FastifyAdapter();
   server.setBasePath(BOARD_PATH);
   createBullBoard({
-    queues: app.queues.allQueues().map((queue) => new BullMQAdapter(queue)),
+    queues: app.queues.allQueues().map((queue) => {
+      const adapter = new BullMQAdapter(queue, { readOnlyMode: editors.size === 0, ...queueWords(queue.name) });
+      // Jobs carry ids only (no personal data in payloads); their names say what they do.
+      adapter.setFormatter('name', (job: { name: string }) => JOB_NAMES[job.name] ?? job.name);
+      return adapter;
+    }),
     serverAdapter: server,
     // A way back to the console; no link to the board's documentation site.
     options: {
@@ -53,6 +68,38 @@ export const queueBoardSection: FastifyPluginAsync<SectionOptions> = async (fast
   });
   await fastify.register(server.registerPlugin(), { prefix: BOARD_PATH });
 };
+
+const CHANNEL_NAMES: Readonly<Record<string, string>> = {
+  telegram: 'Telegram',
+  whatsapp: 'WhatsApp',
+  web: 'chat web',
+  email: 'email',
+  log: 'log (uji, tanpa kanal)',
+};
+
+/** What each job does, in the console's words ('send' and 'timer' are BullMQ job names). */
+const JOB_NAMES: Readonly<Record<string, string>> = {
+  send: 'Kirim pesan',
+  timer: 'Pengingat/eskalasi langkah',
+};
+
+/** The board's name and description of a queue: people see what it does, not "outbox-telegram". */
+function queueWords(name: string): { displayName: string; description: string } {
+  if (name === TIMERS_QUEUE) {
+    return {
+      displayName: 'Pengingat dan eskalasi langkah',
+      description: 'Tenggat setiap langkah: pengingat ke pemegang langkah, lalu eskalasi ke atasan.',
+    };
+  }
+  const channel = name.startsWith('outbox-') ? name.slice('outbox-'.length) : '';
+  if (channel) {
+    return {
+      displayName: `Pengiriman pesan: ${CHANNEL_NAMES[channel] ?? channel}`,
+      description: 'Pesan yang menunggu dikirim, dengan batas kecepatan kanal dan percobaan ulang.',
+    };
+  }
+  return { displayName: name, description: '' };
+}
 
 /** Adds the session's CSRF token to every XHR and fetch that is not a GET or HEAD. */
 function csrfScript(token: string): string {

@@ -1,23 +1,31 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { UnitCalendars } from '../../cases/calendars.js';
-import type { SopRegistry } from '../../cases/sop-registry.js';
-import type { Db } from '../../db/client.js';
-import { dateOf, queryRows } from '../../db/raw.js';
+import type { SopRegistry, UnitCalendars } from '../../cases/index.js';
+import type { Db } from '../../db/index.js';
+import { dateOf, queryRows } from '../../db/index.js';
 import type { Period } from './report-period.js';
 
 /** Seed 003 step 8, per SOP step: how often it was done, how long it took in working time, and how often in time. */
 export interface StepFigure {
   readonly sopId: string;
+  /** The SOP's title, for labels people read. */
+  readonly sopName: string;
   readonly stepId: string;
   readonly kegiatan: string;
   /** The step's mutu-baku time, as the SOP writes it ("3 hari kerja"). */
   readonly waktu: string;
+  /** SIPUT chose the waktu (the SOP left it blank or gave only the effort), not the SOP itself. */
+  readonly waktuDefault: boolean;
+  /** Visits that waited on the reporter, and the working time they waited (left out of the times above). */
+  readonly waited: number;
+  readonly waitedMs: number;
   /** Visits left within the period. */
   readonly count: number;
   readonly medianMs: number | null;
   readonly p90Ms: number | null;
   /** Share of the visits left by their due time (computed from the waktu on the unit's calendar), 0–100. */
   readonly onTimePct: number | null;
+  /** Closed cases the reporter reopened at this step within the period ("Belum"). */
+  readonly reopened: number;
 }
 
 /** Open and overdue now; handled (steps left) and the median working time of those within the period. */
@@ -45,7 +53,15 @@ export interface TrendPoint {
 export interface Report {
   readonly period: Period;
   readonly unitId: string | null;
-  readonly totals: { opened: number; closed: number; open: number; overdue: number };
+  readonly totals: {
+    opened: number;
+    closed: number;
+    open: number;
+    overdue: number;
+    /** The reporters' answers after closing within the period: reopened ("Belum"), confirmed ("Sudah"). */
+    reopened: number;
+    confirmed: number;
+  };
   readonly steps: readonly StepFigure[];
   readonly officials: readonly LoadFigure[];
   readonly units: readonly LoadFigure[];
@@ -82,16 +98,27 @@ export async function fillWorkingTimes(deps: ReportDeps, from: Date, to: Date): 
   if (done.has(key)) return 0;
   let filled = 0;
   while (filled < FILL_MAX) {
-    const rows = await queryRows<{ id: string; unit_id: string; entered_at: unknown; left_at: unknown }>(
+    const rows = await queryRows<{
+      id: string;
+      unit_id: string;
+      entered_at: unknown;
+      left_at: unknown;
+      paused_at: unknown;
+      paused_ms: unknown;
+    }>(
       deps.db,
-      sql`select s.id, c.unit_id, s.entered_at, s.left_at from step_instances s join cases c on c.id = s.case_id
+      sql`select s.id, c.unit_id, s.entered_at, s.left_at, s.paused_at, s.paused_ms from step_instances s join cases c on c.id = s.case_id
 where s.left_at >= ${ts(from)} and s.left_at < ${ts(to)} and s.working_ms is null limit ${FILL_BATCH}`,
     );
     if (rows.length === 0) break;
     const values: SQL[] = [];
     for (const r of rows) {
       const calendar = await deps.calendars.for(r.unit_id);
-      const ms = calendar.workingMsBetween(dateOf(r.entered_at) as Date, dateOf(r.left_at) as Date);
+      const left = dateOf(r.left_at) as Date;
+      // The waits on the reporter are not the step's working time: those ended, and one it closed in.
+      const pausedAt = dateOf(r.paused_at);
+      const waited = Number(r.paused_ms ?? 0) + (pausedAt ? calendar.workingMsBetween(pausedAt, left) : 0);
+      const ms = Math.max(0, calendar.workingMsBetween(dateOf(r.entered_at) as Date, left) - waited);
       values.push(sql`(${r.id}, ${ms}::bigint)`);
     }
     await deps.db.execute(
@@ -206,10 +233,13 @@ export async function buildReport(
         n: number;
         total: unknown;
         on_time: number;
+        waited: number;
+        waited_ms: unknown;
       }>(
         db,
         sql`select c.sop_id, s.step_id, c.unit_id, ${BUCKET} as b, count(*)::int as n,
-  sum(s.working_ms)::float8 as total, (count(*) filter (where s.left_at <= s.due_at))::int as on_time
+  sum(s.working_ms)::float8 as total, (count(*) filter (where coalesce(s.paused_at, s.left_at) <= s.due_at))::int as on_time,
+  (count(*) filter (where s.clock_epoch > 0))::int as waited, sum(s.paused_ms)::float8 as waited_ms
 from step_instances s join cases c on c.id = s.case_id
 where ${left} and s.working_ms is not null ${unitOf}
 group by 1, 2, 3, 4`,
@@ -230,12 +260,12 @@ group by 1, 2`,
         db,
         unitId
           ? sql`select s.assignee_id as id, count(*)::int as open,
-  (count(*) filter (where s.due_at < ${ts(now)}))::int as overdue
+  (count(*) filter (where s.due_at < ${ts(now)} and s.paused_at is null))::int as overdue
 from step_instances s join cases c on c.id = s.case_id
 where s.left_at is null and s.assignee_id is not null ${unitOf}
 group by s.assignee_id`
           : sql`select s.assignee_id as id, count(*)::int as open,
-  (count(*) filter (where s.due_at < ${ts(now)}))::int as overdue
+  (count(*) filter (where s.due_at < ${ts(now)} and s.paused_at is null))::int as overdue
 from step_instances s
 where s.left_at is null and s.assignee_id is not null
 group by s.assignee_id`,
@@ -243,7 +273,7 @@ group by s.assignee_id`,
       queryRows<{ id: string; open: number; overdue: number }>(
         db,
         sql`select c.unit_id as id, count(*)::int as open,
-  (count(*) filter (where s.due_at < ${ts(now)}))::int as overdue
+  (count(*) filter (where s.due_at < ${ts(now)} and s.paused_at is null))::int as overdue
 from cases c join step_instances s on s.id = c.open_instance_id
 where c.status = 'open' ${unitOf}
 group by c.unit_id`,
@@ -276,19 +306,39 @@ group by c.unit_id`,
   const byUnit = new Map<string, Map<number, { count: number; total: number }>>();
   const byActor = new Map<string, Map<number, { count: number; total: number }>>();
   const onTime = new Map<string, number>();
+  const waited = new Map<string, { count: number; ms: number }>();
   for (const r of stepRows) {
     const key = `${r.sop_id}\u0000${r.step_id}`;
+    const w = waited.get(key) ?? { count: 0, ms: 0 };
+    waited.set(key, { count: w.count + Number(r.waited), ms: w.ms + Number(r.waited_ms ?? 0) });
     collect(byStep, key, Number(r.b), Number(r.n), Number(r.total));
     collect(byUnit, r.unit_id, Number(r.b), Number(r.n), Number(r.total));
     onTime.set(key, (onTime.get(key) ?? 0) + Number(r.on_time));
   }
   for (const r of actorRows) collect(byActor, r.id, Number(r.b), Number(r.n), Number(r.total));
 
+  // The reporters' answers after closing: reopenings by the step the case went back to.
+  const answerRows = await queryRows<{ sop_id: string; step_id: string | null; kind: string; n: number }>(
+    db,
+    sql`select c.sop_id, e.step_id, e.kind, count(*)::int as n from case_events e join cases c on c.id = e.case_id
+where e.kind in ('reopened', 'confirmed') and e.at >= ${ts(period.from)} and e.at < ${ts(period.to)} ${unitOf}
+group by 1, 2, 3`,
+  );
+  const reopenedAt = new Map<string, number>();
+  for (const r of answerRows) {
+    if (r.kind !== 'reopened' || !r.step_id) continue;
+    const key = `${r.sop_id}\u0000${r.step_id}`;
+    reopenedAt.set(key, (reopenedAt.get(key) ?? 0) + Number(r.n));
+    // A step reopened into but not left within the period still gets its row.
+    if (!byStep.has(key)) byStep.set(key, new Map());
+  }
+  const answered = (kind: string) => answerRows.filter((r) => r.kind === kind).reduce((n, r) => n + Number(r.n), 0);
+
   const steps: StepFigure[] = [];
   const ranks = new Map<string, number>();
   for (const [key, histogram] of byStep) {
     const [sopId = '', stepId = ''] = key.split('\u0000');
-    const sop = await deps.sops.latest(sopId);
+    const sop = await deps.sops.active(sopId);
     const index = sop?.steps.findIndex((s) => s.id === stepId) ?? -1;
     const def = index >= 0 ? sop?.steps[index] : undefined;
     ranks.set(key, index);
@@ -296,13 +346,18 @@ group by c.unit_id`,
     const count = buckets.reduce((sum, b) => sum + b.count, 0);
     steps.push({
       sopId,
+      sopName: sop?.title ?? sopId,
       stepId,
       kegiatan: def?.kegiatan ?? '',
       waktu: def?.waktu.text ?? '',
+      waktuDefault: def?.waktuDefault ?? false,
+      waited: waited.get(key)?.count ?? 0,
+      waitedMs: waited.get(key)?.ms ?? 0,
       count,
       medianMs: percentileOf(buckets, 0.5),
       p90Ms: percentileOf(buckets, 0.9),
       onTimePct: count > 0 ? Math.round(((onTime.get(key) ?? 0) / count) * 1000) / 10 : null,
+      reopened: reopenedAt.get(key) ?? 0,
     });
   }
   steps.sort(
@@ -333,6 +388,8 @@ group by c.unit_id`,
       closed: trend.reduce((s, p) => s + p.closed, 0),
       open: units.reduce((n, u) => n + u.open, 0),
       overdue: units.reduce((n, u) => n + u.overdue, 0),
+      reopened: answered('reopened'),
+      confirmed: answered('confirmed'),
     },
     steps,
     officials,

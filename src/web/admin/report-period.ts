@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { Language } from '../../i18n/catalog.js';
+import type { Language } from '../../i18n/index.js';
 
 /** Seed 003 step 8: reports to the pimpinan are monthly, by semester and annual. */
 export type PeriodKind = 'month' | 'semester' | 'year';

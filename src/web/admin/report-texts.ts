@@ -1,7 +1,16 @@
-import { extendCatalog } from '../../i18n/catalog.js';
+import { extendCatalog } from '../../i18n/index.js';
 
 /** Words of the reports (seed 003 step 8: laporan bulanan, semesteran, tahunan). */
 extendCatalog('id', {
+  'admin.reports.pdf_link': 'Unduh PDF (bertanda tangan)',
+  'admin.reports.pdf_title.month': 'Laporan Bulanan Penanganan Tiket',
+  'admin.reports.pdf_title.semester': 'Laporan Semester Penanganan Tiket',
+  'admin.reports.pdf_title.year': 'Laporan Tahunan Penanganan Tiket',
+  'admin.reports.pdf_period': 'Periode {period} ({from} s.d. {to})',
+  'admin.reports.pdf_scope': 'Unit: {unit}',
+  'admin.reports.page': 'Halaman {n} dari {total}',
+  'admin.reports.signer_nip': 'NIP {nip}',
+  'admin.reports.col.item': 'Uraian',
   'admin.reports.intro':
     'Laporan mutu baku kepada pimpinan: lama tiap langkah dalam waktu kerja (jam kantor, tanpa akhir pekan, libur nasional dan cuti bersama) dibandingkan waktu bakunya.',
   'admin.reports.period': 'Periode',
@@ -52,6 +61,15 @@ extendCatalog('id', {
 });
 
 extendCatalog('en', {
+  'admin.reports.pdf_link': 'Download PDF (for signature)',
+  'admin.reports.pdf_title.month': 'Monthly Ticket Handling Report',
+  'admin.reports.pdf_title.semester': 'Semester Ticket Handling Report',
+  'admin.reports.pdf_title.year': 'Annual Ticket Handling Report',
+  'admin.reports.pdf_period': 'Period {period} ({from} to {to})',
+  'admin.reports.pdf_scope': 'Unit: {unit}',
+  'admin.reports.page': 'Page {n} of {total}',
+  'admin.reports.signer_nip': 'NIP {nip}',
+  'admin.reports.col.item': 'Item',
   'admin.reports.intro':
     'Quality-standard reports to the leadership: how long each step took in working time (office hours, without weekends, national holidays or cuti bersama) against its standard time.',
   'admin.reports.period': 'Period',

@@ -1,11 +1,10 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { type Language, t } from '../../i18n/catalog.js';
+import { type Language, t } from '../../i18n/index.js';
 import type { Logger } from '../../log.js';
 import { hoursOf } from './console-format.js';
 import type { Report } from './report-figures.js';
 import { periodLabel } from './report-period.js';
-import './report-texts.js';
 
 /**
  * A report as a workbook, one sheet per table, durations in working hours (numbers, so the
@@ -52,15 +51,19 @@ export function reportXlsx(report: Report, language: Language, log: Logger): Pas
         `${tr('admin.reports.col.median')} ${hours}`,
         `${tr('admin.reports.col.p90')} ${hours}`,
         `${tr('admin.reports.col.on_time')} (%)`,
+        `${tr('admin.reports.col.waited')} ${hours}`,
+        tr('admin.reports.col.reopened'),
       ],
       report.steps.map((s) => [
         s.sopId,
         s.stepId,
-        s.waktu,
+        s.waktuDefault ? `${s.waktu} (${tr('admin.clock.waktu_default')})` : s.waktu,
         s.count,
         hoursOf(s.medianMs),
         hoursOf(s.p90Ms),
         s.onTimePct,
+        hoursOf(s.waitedMs),
+        s.reopened,
       ]),
     );
     const loadHeaders = [

@@ -1,29 +1,21 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { asc } from 'drizzle-orm';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { units } from '../../db/schema.js';
-import { type Language, t } from '../../i18n/catalog.js';
-import { zoneOf } from '../../sop/working-calendar.js';
+import { units } from '../../db/index.js';
+import { html, SafeHtml } from '../../html.js';
+import { formatDay, type Language, t } from '../../i18n/index.js';
+import { zoneOf } from '../../sop/index.js';
+import { CONSOLE_ASSETS } from './console-assets.js';
 import { formatDateTime, formatWorkingMs } from './console-format.js';
-import { html, SafeHtml } from './html.js';
 import { page } from './layout.js';
+import { documentHead, kopHtml, signatureHtml } from './letterhead.js';
 import type { SectionOptions } from './plugin.js';
 import { buildReport, type Report } from './report-figures.js';
+import { reportPdf, reportTitle } from './report-pdf.js';
 import { parsePeriod, periodLabel, periodQueryString } from './report-period.js';
 import { reportXlsx } from './report-xlsx.js';
 import type { ConsoleUser } from './sessions.js';
-import './report-texts.js';
 
-/** chart.js's browser build, from the installed package: the console never loads scripts from elsewhere. */
-const CHART_JS = readFileSync(
-  join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'),
-  'utf8',
-);
-const REPORTS_JS = readFileSync(fileURLToPath(new URL('./static/reports.js', import.meta.url)), 'utf8');
-const SCRIPTS = ['/admin/static/chart.umd.min.js', '/admin/static/reports.js'];
+const SCRIPTS = [CONSOLE_ASSETS.chart.url, CONSOLE_ASSETS.reports.url];
 
 /** JSON inside a script element is not HTML-decoded: only "<" must go, so no text can close the element. */
 const json = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
@@ -32,13 +24,6 @@ const json = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 export const reportsSection: FastifyPluginAsync<SectionOptions> = async (fastify, { app }) => {
   const zone = zoneOf(app.config.TZ_DEFAULT);
   const deps = { db: app.database.db, sops: app.sops, calendars: app.calendars };
-
-  fastify.get('/admin/static/chart.umd.min.js', async (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'private, max-age=86400').send(CHART_JS),
-  );
-  fastify.get('/admin/static/reports.js', async (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'private, max-age=3600').send(REPORTS_JS),
-  );
 
   const load = async (req: FastifyRequest, forcedMonth = false) => {
     const query = { ...(req.query as Record<string, unknown>) };
@@ -80,7 +65,9 @@ export const reportsSection: FastifyPluginAsync<SectionOptions> = async (fastify
   <button type="submit">${tr('admin.reports.show')}</button>
 </form>
 <p class="no-print"><a href="/admin/reports/export.xlsx?${query}" download>${tr('admin.reports.xlsx')}</a>
-  · <a href="/admin/reports/print?${monthQuery}">${tr('admin.reports.print_link')}</a></p>
+  · <a href="/admin/reports/export.pdf?${query}" download>${tr('admin.reports.pdf_link')}</a>
+  · <a href="/admin/reports/print?${monthQuery}">${tr('admin.reports.print_link')}</a>
+  · <a href="/admin/reports/skm?${query}">${tr('admin.skm.link')}</a></p>
 <h2>${periodLabel(p, req.language)}</h2>
 ${reportBody(report, req.language)}`;
     return reply
@@ -102,13 +89,29 @@ ${reportBody(report, req.language)}`;
     const user = req.consoleUser as ConsoleUser;
     const { report, unitList, unit } = await load(req, true);
     const tr = (key: string, params?: Record<string, string>) => t(req.language, key, params);
-    const unitName = unit ? (unitList.find((u) => u.id === unit)?.name ?? unit) : tr('admin.reports.all_units');
-    const body = html`<div class="print-head">
-  <p>${unitName} · ${tr('admin.reports.generated', { at: formatDateTime(new Date(), zone) })}</p>
-  <p class="no-print"><button type="button" data-print>${tr('admin.reports.print')}</button>
-    <a href="/admin/reports?${periodQueryString(report.period)}">${tr('admin.nav.reports')}</a></p>
+    const head = await documentHead(app, unit);
+    const now = new Date();
+    const p = report.period;
+    const last = new Date(p.to.getTime() - 1);
+    const period = tr('admin.reports.pdf_period', {
+      period: periodLabel(p, req.language),
+      from: formatDay(p.from, req.language, p.zone),
+      to: formatDay(last, req.language, p.zone),
+    });
+    const scope = unit ? (unitList.find((u) => u.id === unit)?.name ?? unit) : tr('admin.reports.all_units');
+    const body = html`<p class="no-print"><button type="button" data-print>${tr('admin.reports.print')}</button>
+  <a href="/admin/reports/export.pdf?${periodQueryString(p)}${unit ? `&unit=${encodeURIComponent(unit)}` : ''}" download>${tr('admin.reports.pdf_link')}</a>
+  · <a href="/admin/reports?${periodQueryString(p)}">${tr('admin.nav.reports')}</a></p>
+<div class="official" lang="${req.language}">
+${kopHtml(head)}
+<div class="doc-title">
+  <p><strong>${reportTitle(report, req.language)}</strong></p>
+  <p>${period}</p>
+  <p>${tr('admin.reports.pdf_scope', { unit: scope })} · ${tr('admin.reports.generated', { at: formatDateTime(now, req.language, zone) })}</p>
 </div>
-${reportBody(report, req.language)}`;
+${reportBody(report, req.language)}
+${signatureHtml(head, req.language, zone, now)}
+</div>`;
     return reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'private, no-store')
@@ -124,16 +127,55 @@ ${reportBody(report, req.language)}`;
       );
   });
 
+  fastify.get('/admin/reports/export.pdf', async (req, reply) => {
+    const { report } = await load(req);
+    const pdf = await reportPdf(report, {
+      head: await documentHead(app, report.unitId),
+      language: req.language,
+      zone,
+      now: new Date(),
+    });
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `attachment; filename="${fileNameOf(report, 'pdf')}"`)
+      .header('cache-control', 'private, no-store')
+      .send(pdf);
+  });
+
   fastify.get('/admin/reports/export.xlsx', async (req, reply) => {
     const { report } = await load(req);
-    const name = `laporan-${periodQueryString(report.period).replace(/[^a-z0-9]+/gi, '-')}.xlsx`;
     return reply
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename="${name}"`)
+      .header('content-disposition', `attachment; filename="${fileNameOf(report, 'xlsx')}"`)
       .header('cache-control', 'private, no-store')
       .send(reportXlsx(report, req.language as Language, app.log));
   });
 };
+
+/** "laporan-period-month-year-2026-month-8.pdf": the period in the name, nothing a header could misread. */
+function fileNameOf(report: Report, extension: string): string {
+  return `laporan-${periodQueryString(report.period).replace(/[^a-z0-9]+/gi, '-')}.${extension}`;
+}
+
+/** Text cut at a word near `max` characters, with an ellipsis: chart labels stay on the canvas. */
+function shortened(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:]+$/, '')}…`;
+}
+
+/**
+ * A chart's step labels in people's words: "4. Memeriksa laporan…", and over several SOPs the SOP's
+ * title on a line above it (chart.js draws an array label as lines), never the SOP's id.
+ */
+function stepLabels(steps: Report['steps']): (string | string[])[] {
+  const several = new Set(steps.map((s) => s.sopId)).size > 1;
+  return steps.map((s) => {
+    const step = `${s.stepId}. ${shortened(s.kegiatan || s.stepId, 48)}`;
+    return several ? [shortened(s.sopName, 40), step] : step;
+  });
+}
 
 /** The figures as tables, each with its chart above it (the table is the chart's text alternative). */
 function reportBody(report: Report, language: Language): SafeHtml {
@@ -157,7 +199,7 @@ function reportBody(report: Report, language: Language): SafeHtml {
     categories: { labels: report.categories.map((c) => c.key), counts: report.categories.map((c) => c.count) },
     channels: { labels: report.channels.map((c) => c.key), counts: report.channels.map((c) => c.count) },
     steps: {
-      labels: report.steps.map((s) => `${s.sopId} ${s.stepId}`),
+      labels: stepLabels(report.steps),
       onTime: report.steps.map((s) => s.onTimePct ?? 0),
     },
   };
@@ -176,6 +218,8 @@ function reportBody(report: Report, language: Language): SafeHtml {
   <p><strong>${report.totals.closed}</strong> ${tr('admin.reports.closed')}</p>
   <p><strong>${report.totals.open}</strong> ${tr('admin.reports.open_now')}</p>
   <p><strong${report.totals.overdue > 0 ? html` class="late"` : ''}>${report.totals.overdue}</strong> ${tr('admin.reports.overdue_now')}</p>
+  <p><strong data-figure="reopened">${report.totals.reopened}</strong> ${tr('admin.reports.reopened')}</p>
+  <p><strong data-figure="confirmed">${report.totals.confirmed}</strong> ${tr('admin.reports.confirmed')}</p>
 </section>
 <script type="application/json" id="report-data">${new SafeHtml(json(data))}</script>
 <div class="charts">
@@ -186,14 +230,14 @@ function reportBody(report: Report, language: Language): SafeHtml {
 </div>
 <h3>${tr('admin.reports.by_step')}</h3>
 <div class="table-wrap"><table class="report-steps">
-<thead><tr><th scope="col">${tr('admin.reports.col.sop')}</th><th scope="col">${tr('admin.reports.col.step')}</th><th scope="col">${tr('admin.reports.col.waktu')}</th><th scope="col">${tr('admin.reports.col.count')}</th><th scope="col">${tr('admin.reports.col.median')}</th><th scope="col">${tr('admin.reports.col.p90')}</th><th scope="col">${tr('admin.reports.col.on_time')}</th></tr></thead>
+<thead><tr><th scope="col">${tr('admin.reports.col.sop')}</th><th scope="col">${tr('admin.reports.col.step')}</th><th scope="col">${tr('admin.reports.col.waktu')}</th><th scope="col">${tr('admin.reports.col.count')}</th><th scope="col">${tr('admin.reports.col.median')}</th><th scope="col">${tr('admin.reports.col.p90')}</th><th scope="col">${tr('admin.reports.col.on_time')}</th><th scope="col">${tr('admin.reports.col.waited')}</th><th scope="col">${tr('admin.reports.col.reopened')}</th></tr></thead>
 <tbody>${
     report.steps.length > 0
       ? report.steps.map(
           (s) =>
-            html`<tr data-step="${s.sopId}:${s.stepId}"><td>${s.sopId}</td><td>${s.stepId}${s.kegiatan ? html` <span class="muted">${s.kegiatan.length > 80 ? `${s.kegiatan.slice(0, 79)}…` : s.kegiatan}</span>` : ''}</td><td>${s.waktu}</td><td>${s.count}</td><td>${duration(s.medianMs)}</td><td>${duration(s.p90Ms)}</td><td>${pct(s.onTimePct)}</td></tr>`,
+            html`<tr data-step="${s.sopId}:${s.stepId}"><td>${s.sopId}</td><td>${s.stepId}${s.kegiatan ? html` <span class="muted">${s.kegiatan.length > 80 ? `${s.kegiatan.slice(0, 79)}…` : s.kegiatan}</span>` : ''}</td><td>${s.waktu}${s.waktuDefault ? html` <span class="badge" title="${tr('admin.clock.waktu_default_title')}">${tr('admin.clock.waktu_default')}</span>` : ''}</td><td>${s.count}</td><td>${duration(s.medianMs)}</td><td>${duration(s.p90Ms)}</td><td>${pct(s.onTimePct)}</td><td>${s.waited > 0 ? tr('admin.reports.waited_cell', { n: String(s.waited), time: duration(s.waitedMs) }) : '–'}</td><td data-reopened="${s.reopened}">${s.reopened}</td></tr>`,
         )
-      : none(7)
+      : none(9)
   }</tbody></table></div>
 <h3>${tr('admin.reports.by_official')}</h3>
 <div class="table-wrap"><table class="report-officials">${loadHead}<tbody>${loadRows(report.officials)}</tbody></table></div>

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, lt } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { adminAccounts, adminSessions, officials } from '../../db/schema.js';
+import type { Db } from '../../db/index.js';
+import { adminAccounts, adminSessions, officials } from '../../db/index.js';
 import type { AdminRole } from './accounts.js';
 
 export const SESSION_COOKIE = 'siput_admin';

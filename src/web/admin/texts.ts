@@ -1,4 +1,4 @@
-import { extendCatalog } from '../../i18n/catalog.js';
+import { extendCatalog } from '../../i18n/index.js';
 
 /** The console's shared words; each page module brings its own. */
 extendCatalog('id', {
@@ -20,12 +20,14 @@ extendCatalog('id', {
   'admin.login.password': 'Kata sandi',
   'admin.login.submit': 'Masuk',
   'admin.login.failed': 'Nama pengguna atau kata sandi salah.',
-  'admin.login.blocked': 'Terlalu banyak percobaan gagal. Coba lagi dalam 15 menit.',
+  'admin.login.blocked': 'Terlalu banyak percobaan gagal untuk akun ini. Tunggu sebentar, lalu coba lagi.',
+  'admin.login.expired': 'Formulir masuk sudah kedaluwarsa. Silakan isi dan kirim lagi.',
+  'admin.queues.read_only':
+    'Papan antrian hanya untuk dilihat. Perubahan hanya oleh admin yang tercantum di QUEUE_BOARD_EDITORS.',
   'admin.error.csrf': 'Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.',
   'admin.error.readonly': 'Akun Anda hanya dapat melihat, tidak mengubah.',
   'admin.error.forbidden': 'Anda tidak berhak membuka halaman ini.',
   'admin.error.not_found': 'Halaman tidak ditemukan.',
-  'admin.dashboard.intro': 'Pilih bagian konsol di menu.',
   'admin.skip': 'Langsung ke isi',
 });
 
@@ -48,11 +50,12 @@ extendCatalog('en', {
   'admin.login.password': 'Password',
   'admin.login.submit': 'Sign in',
   'admin.login.failed': 'Wrong username or password.',
-  'admin.login.blocked': 'Too many failed attempts. Try again in 15 minutes.',
+  'admin.login.blocked': 'Too many failed attempts for this account. Wait a moment, then try again.',
+  'admin.login.expired': 'The sign-in form has expired. Please fill it in and send it again.',
+  'admin.queues.read_only': 'The queue board is read-only. Only admins listed in QUEUE_BOARD_EDITORS may change it.',
   'admin.error.csrf': 'This form has expired or is not valid. Reload the page and try again.',
   'admin.error.readonly': 'Your account can view, not change.',
   'admin.error.forbidden': 'You may not open this page.',
   'admin.error.not_found': 'Page not found.',
-  'admin.dashboard.intro': 'Choose a part of the console in the menu.',
   'admin.skip': 'Skip to content',
 });

@@ -1,61 +1,19 @@
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import type { SopRegistry } from '../../cases/sop-registry.js';
-import type { Language } from '../../i18n/catalog.js';
-import { t } from '../../i18n/catalog.js';
+import type { Language } from '../../i18n/index.js';
 import type { Logger } from '../../log.js';
-import { formatDate, formatDateTime } from './console-format.js';
-import { isOverdue, statusWords, type TrackingRow, uraianOf } from './tracking-query.js';
-import './tracking-texts.js';
+import type { TrackingRow } from './tracking-query.js';
+import { EXPORT_COLUMNS, headerText, lineOf, type TrackingTableContext } from './tracking-table.js';
 
-export interface ExportContext {
-  readonly sops: SopRegistry;
-  readonly language: Language;
-  readonly zone: string;
-  readonly now: Date;
-  readonly unitNames: ReadonlyMap<string, string>;
-}
-
-const COLUMNS = [
-  'no',
-  'ticket',
-  'revision',
-  'revision_date',
-  'uraian',
-  'category',
-  'status',
-  'closed',
-  'owner',
-  'due',
-  'late',
-  'opened',
-  'sop',
-  'unit',
-  'channel',
-] as const;
+export type ExportContext = TrackingTableContext;
 
 function headerOf(language: Language): string[] {
-  return COLUMNS.map((c) => t(language, `admin.tracking.col.${c}`));
+  return EXPORT_COLUMNS.map((c) => headerText(c, language));
 }
 
-async function cellsOf(row: TrackingRow, n: number, ctx: ExportContext): Promise<string[]> {
-  return [
-    String(n),
-    row.ticket,
-    String(row.revisions),
-    formatDate(row.lastRevisionAt, ctx.zone),
-    uraianOf(row, 300),
-    row.category ?? '',
-    await statusWords(ctx.sops, row, ctx.language),
-    formatDate(row.closedAt, ctx.zone),
-    row.ownerName ?? '',
-    formatDateTime(row.dueAt, ctx.zone),
-    t(ctx.language, isOverdue(row, ctx.now) ? 'admin.tracking.yes' : 'admin.tracking.no'),
-    formatDateTime(row.openedAt, ctx.zone),
-    row.sopId,
-    ctx.unitNames.get(row.unitId) ?? row.unitId,
-    row.channel ?? '',
-  ];
+async function cellsOf(row: TrackingRow, n: number, ctx: ExportContext): Promise<(string | number)[]> {
+  const line = await lineOf(row, n, ctx);
+  return EXPORT_COLUMNS.map((c) => c.cell(line, ctx));
 }
 
 /**
@@ -76,7 +34,7 @@ export function csvStream(rows: AsyncIterable<TrackingRow>, ctx: ExportContext, 
     let chunk = '';
     for await (const row of rows) {
       n += 1;
-      chunk += `${(await cellsOf(row, n, ctx)).map(csvCell).join(',')}\r\n`;
+      chunk += `${(await cellsOf(row, n, ctx)).map((cell) => csvCell(String(cell))).join(',')}\r\n`;
       // Fewer, larger writes: one per 200 rows rather than one per row.
       if (n % 200 === 0) {
         yield chunk;
@@ -99,15 +57,12 @@ export function xlsxStream(rows: AsyncIterable<TrackingRow>, ctx: ExportContext,
   const out = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(ctx.language === 'en' ? 'Tracking' : 'Pelacakan');
-  sheet.columns = headerOf(ctx.language).map((header, i) => ({ header, width: i === 4 ? 60 : 18 }));
+  sheet.columns = EXPORT_COLUMNS.map((c) => ({ header: headerText(c, ctx.language), width: c.width }));
   const write = async () => {
     let n = 0;
     for await (const row of rows) {
       n += 1;
-      const cells: (string | number)[] = await cellsOf(row, n, ctx);
-      cells[0] = n;
-      cells[2] = row.revisions;
-      sheet.addRow(cells).commit();
+      sheet.addRow(await cellsOf(row, n, ctx)).commit();
       if (out.writableNeedDrain) await new Promise((resolve) => out.once('drain', resolve));
     }
     sheet.commit();

@@ -1,12 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { SopRegistry } from '../../cases/sop-registry.js';
-import type { Tx } from '../../db/client.js';
-import { dateOf, queryRows } from '../../db/raw.js';
-import type { Language } from '../../i18n/catalog.js';
-import { identityPatterns, scrubText } from '../../privacy/identity-text.js';
-import { pseudonymOf } from '../../privacy/pseudonym.js';
+import type { SopRegistry } from '../../cases/index.js';
+import type { Tx } from '../../db/index.js';
+import { dateOf, queryRows } from '../../db/index.js';
+import type { Language } from '../../i18n/index.js';
+import { identityPatterns, pseudonymOf, scrubText } from '../../privacy/index.js';
 
 /** Rows a page may hold; the default is what fits a laptop screen with the filters above. */
 export const PAGE_SIZES = [25, 50, 100] as const;
@@ -31,6 +30,12 @@ export const trackingFilterSchema = z.object({
   /** The official holding the current step. */
   owner: optional(z.string().max(80)),
   overdue: z.preprocess(blank, z.enum(['1']).optional()).catch(undefined),
+  /** `today`: open cases whose current step falls due today, in the console's zone (the dashboard links here). */
+  due: z.preprocess(blank, z.enum(['today']).optional()).catch(undefined),
+  /** Open cases whose current step waits on the reporter ("menunggu pelapor"): its clock stands still. */
+  waiting: z.preprocess(blank, z.enum(['1']).optional()).catch(undefined),
+  /** Open cases whose current step nobody holds ("tanpa pemegang"): no official has its role. */
+  unheld: z.preprocess(blank, z.enum(['1']).optional()).catch(undefined),
   /** Filing date range, inclusive, read in the console's zone. */
   from: optional(isoDate),
   to: optional(isoDate),
@@ -69,11 +74,15 @@ export interface TrackingRow {
   readonly stepId: string | null;
   readonly enteredAt: Date | null;
   readonly dueAt: Date | null;
+  /** The open step waits on the reporter: its clock stopped ("menunggu pelapor"). */
+  readonly waiting: boolean;
   readonly ownerId: string | null;
   readonly ownerName: string | null;
   /** Times the case was returned for rework (Revisi), and the last time (Tgl. Revisi). */
   readonly revisions: number;
   readonly lastRevisionAt: Date | null;
+  /** The case's own fields its SOP declares (e.g. seed 004's No. dokumen). */
+  readonly fields: Readonly<Record<string, string>>;
 }
 
 interface SortSpec {
@@ -130,7 +139,24 @@ function whereOf(f: TrackingFilters, now: Date, zone: string): { where: SQL; nee
     );
   }
   if (f.overdue) {
-    parts.push(sql`c.status = 'open' and s.due_at < ${now.toISOString()}::timestamptz`);
+    // A step waiting on the reporter has its clock stopped: not overdue while it waits.
+    parts.push(sql`c.status = 'open' and s.due_at < ${now.toISOString()}::timestamptz and s.paused_at is null`);
+    needsStep = true;
+  }
+  if (f.due === 'today') {
+    const { start, end } = dayAround(now, zone);
+    // A step waiting on the reporter is due when they answer, not at the time it shows.
+    parts.push(
+      sql`c.status = 'open' and s.due_at >= ${start}::timestamptz and s.due_at < ${end}::timestamptz and s.paused_at is null`,
+    );
+    needsStep = true;
+  }
+  if (f.waiting) {
+    parts.push(sql`c.status = 'open' and s.paused_at is not null`);
+    needsStep = true;
+  }
+  if (f.unheld) {
+    parts.push(sql`c.status = 'open' and s.id is not null and s.assignee_id is null`);
     needsStep = true;
   }
   if (f.from) {
@@ -142,6 +168,12 @@ function whereOf(f: TrackingFilters, now: Date, zone: string): { where: SQL; nee
     if (to.isValid) parts.push(sql`c.opened_at < ${to.toUTC().toISO()}::timestamptz`);
   }
   return { where: parts.length > 0 ? sql.join(parts, sql` and `) : sql`true`, needsStep };
+}
+
+/** The local day holding `now` in `zone`, as ISO instants: [start, end). */
+export function dayAround(now: Date, zone: string): { start: string; end: string } {
+  const start = DateTime.fromJSDate(now, { zone }).startOf('day');
+  return { start: start.toUTC().toISO() ?? '', end: start.plus({ days: 1 }).toUTC().toISO() ?? '' };
 }
 
 const stepJoin = sql`left join step_instances s on s.id = c.open_instance_id`;
@@ -198,10 +230,12 @@ interface RawRow {
   step_id: string | null;
   entered_at: unknown;
   due_at: unknown;
+  waiting: boolean | null;
   owner_id: string | null;
   owner_name: string | null;
   revisions: number;
   last_revision_at: unknown;
+  fields: Record<string, string> | null;
   sort_key: string;
   /** A rahasia reporter's fields, read only to take them out of the texts shown. */
   hidden_name: string | null;
@@ -218,8 +252,8 @@ function detailsOf(picked: SQL, dir: 'asc' | 'desc'): SQL {
   const order = sql.raw(dir);
   return sql`with picked as (${picked})
 select c.id, c.ticket, c.sop_id, c.sop_version, c.unit_id, c.category, c.subject, left(c.body, 300) as body,
-  c.channel, c.status, c.outcome, c.rahasia, c.opened_at, c.closed_at,
-  s.step_id, s.entered_at, s.due_at, s.assignee_id as owner_id, o.name as owner_name,
+  c.channel, c.status, c.outcome, c.rahasia, c.opened_at, c.closed_at, c.fields,
+  s.step_id, s.entered_at, s.due_at, s.paused_at is not null as waiting, s.assignee_id as owner_id, o.name as owner_name,
   r.revisions, r.last_revision_at, p.k::text as sort_key,
   st.name as hidden_name, st.email as hidden_email, st.phone as hidden_phone
 from picked p
@@ -259,10 +293,12 @@ function rowOf(r: RawRow): TrackingRow {
     stepId: r.step_id,
     enteredAt: dateOf(r.entered_at),
     dueAt: dateOf(r.due_at),
+    waiting: r.waiting === true,
     ownerId: r.owner_id,
     ownerName: r.owner_name,
     revisions: Number(r.revisions ?? 0),
     lastRevisionAt: dateOf(r.last_revision_at),
+    fields: r.fields ?? {},
   };
 }
 
@@ -302,7 +338,7 @@ export async function trackingPage(db: Tx, f: TrackingFilters, now: Date, zone: 
 /**
  * Every case the filters match, in the table's order, a batch at a time: each batch continues
  * after the last row of the one before (keyset), so memory stays flat and no batch rescans the
- * rows already sent, however many cases there are. Works alike on postgres.js and PGlite.
+ * rows already sent, however many cases there are. Works alike on node-postgres and PGlite.
  */
 export async function* trackingRows(
   db: Tx,
@@ -328,7 +364,7 @@ export async function* trackingRows(
 /** The current stage in plain words (the SOP step's status text), or that the case is done. */
 export async function statusWords(
   sops: SopRegistry,
-  row: Pick<TrackingRow, 'sopId' | 'sopVersion' | 'stepId' | 'status' | 'outcome'>,
+  row: Pick<TrackingRow, 'sopId' | 'sopVersion' | 'stepId' | 'status' | 'outcome'> & { waiting?: boolean },
   language: Language,
 ): Promise<string> {
   if (row.status === 'closed') {
@@ -339,12 +375,14 @@ export async function statusWords(
   const sop = await sops.get(row.sopId, row.sopVersion);
   const step = sop?.steps.find((s) => s.id === row.stepId);
   if (!step) return row.stepId;
-  return (language === 'en' ? step.status.en : undefined) ?? step.status.id;
+  const stage = (language === 'en' ? step.status.en : undefined) ?? step.status.id;
+  if (!row.waiting) return stage;
+  return `${stage} — ${language === 'en' ? 'waiting on the reporter' : 'menunggu pelapor'}`;
 }
 
-/** Open and past its due time. */
-export function isOverdue(row: Pick<TrackingRow, 'status' | 'dueAt'>, now: Date): boolean {
-  return row.status === 'open' && row.dueAt !== null && row.dueAt < now;
+/** Open and past its due time, its clock running (not waiting on the reporter). */
+export function isOverdue(row: Pick<TrackingRow, 'status' | 'dueAt'> & { waiting?: boolean }, now: Date): boolean {
+  return row.status === 'open' && !row.waiting && row.dueAt !== null && row.dueAt < now;
 }
 
 /** What the Uraian column shows: the subject, else the start of the body. */

@@ -1,4 +1,4 @@
-import { extendCatalog } from '../../i18n/catalog.js';
+import { extendCatalog } from '../../i18n/index.js';
 
 /** Words of the tracking table, its exports and the case page. */
 extendCatalog('id', {
@@ -10,6 +10,7 @@ extendCatalog('id', {
   'admin.tracking.unit': 'Unit',
   'admin.tracking.owner': 'Pemegang langkah',
   'admin.tracking.overdue_only': 'Hanya yang terlambat',
+  'admin.tracking.due_today_only': 'Jatuh tempo hari ini',
   'admin.tracking.from': 'Masuk sejak',
   'admin.tracking.to': 'Masuk sampai',
   'admin.tracking.size': 'Baris per halaman',
@@ -29,7 +30,8 @@ extendCatalog('id', {
   'admin.tracking.last': 'Terakhir »',
   'admin.tracking.pages': 'Halaman tabel',
   'admin.tracking.col.no': 'No. Urut',
-  'admin.tracking.col.ticket': 'No. Tiket/Dokumen',
+  'admin.tracking.col.ticket': 'No. Tiket',
+  'admin.tracking.col.document': 'No. Dokumen',
   'admin.tracking.col.revision': 'Revisi',
   'admin.tracking.col.revision_date': 'Tgl. Revisi',
   'admin.tracking.col.uraian': 'Uraian',
@@ -49,6 +51,11 @@ extendCatalog('id', {
   'admin.tracking.sorted_asc': 'urut naik',
   'admin.tracking.sorted_desc': 'urut turun',
   'admin.tracking.unassigned': 'belum ada',
+  'admin.tracking.unheld_only': 'Hanya tanpa pemegang',
+  'admin.tracking.waiting_only': 'Hanya menunggu pelapor',
+  'admin.tracking.unheld_count':
+    '{count} langkah menunggu tanpa pemegang: belum ada pejabat aktif dengan perannya. Tambahkan pejabat di Pejabat & unit; langkahnya langsung diberikan kepadanya.',
+  'admin.tracking.unheld_show': 'Tampilkan',
 });
 
 extendCatalog('en', {
@@ -60,6 +67,7 @@ extendCatalog('en', {
   'admin.tracking.unit': 'Unit',
   'admin.tracking.owner': 'Step holder',
   'admin.tracking.overdue_only': 'Overdue only',
+  'admin.tracking.due_today_only': 'Due today',
   'admin.tracking.from': 'Filed from',
   'admin.tracking.to': 'Filed until',
   'admin.tracking.size': 'Rows per page',
@@ -79,7 +87,8 @@ extendCatalog('en', {
   'admin.tracking.last': 'Last »',
   'admin.tracking.pages': 'Table pages',
   'admin.tracking.col.no': 'No.',
-  'admin.tracking.col.ticket': 'Ticket/Document no.',
+  'admin.tracking.col.ticket': 'Ticket no.',
+  'admin.tracking.col.document': 'Document no.',
   'admin.tracking.col.revision': 'Revision',
   'admin.tracking.col.revision_date': 'Revision date',
   'admin.tracking.col.uraian': 'Description',
@@ -99,4 +108,9 @@ extendCatalog('en', {
   'admin.tracking.sorted_asc': 'sorted ascending',
   'admin.tracking.sorted_desc': 'sorted descending',
   'admin.tracking.unassigned': 'nobody yet',
+  'admin.tracking.unheld_only': 'Only without a holder',
+  'admin.tracking.waiting_only': 'Only waiting on the reporter',
+  'admin.tracking.unheld_count':
+    '{count} step(s) wait without a holder: no active official has the role. Add one under Officials & units; the steps go to them at once.',
+  'admin.tracking.unheld_show': 'Show them',
 });

@@ -12,13 +12,13 @@ const LABELS = {
     conversation: 'Percakapan',
     messageLabel: 'Pesan',
     placeholder: 'Tulis pesan…',
-    send: 'Kirim',
+    send: 'Kirim pesan',
     attach: 'Lampirkan foto atau dokumen',
     removeAttachment: 'Hapus lampiran',
     uploading: 'Mengunggah {name}…',
     attached: 'Lampiran: {name}',
     hint: 'Enter untuk mengirim, Shift+Enter untuk baris baru.',
-    welcome: 'Selamat datang di SIPUT. Tulis pesan apa saja, misalnya “menu”, untuk memulai.',
+    welcome: 'Menyiapkan menu…',
     you: 'Anda',
     service: 'SIPUT',
     choices: 'Pilihan',
@@ -39,13 +39,13 @@ const LABELS = {
     conversation: 'Conversation',
     messageLabel: 'Message',
     placeholder: 'Write a message…',
-    send: 'Send',
+    send: 'Send message',
     attach: 'Attach a photo or document',
     removeAttachment: 'Remove attachment',
     uploading: 'Uploading {name}…',
     attached: 'Attachment: {name}',
     hint: 'Enter to send, Shift+Enter for a new line.',
-    welcome: 'Welcome to SIPUT. Write anything, for example “menu”, to begin.',
+    welcome: 'Preparing the menu…',
     you: 'You',
     service: 'SIPUT',
     choices: 'Choices',
@@ -118,14 +118,17 @@ function newId() {
 
 // --- rendering -----------------------------------------------------------------------------
 
-/** Text with its web addresses as links; built from nodes, so nothing the server sends is parsed as HTML. */
+/**
+ * Text with its web addresses as links and its ticket numbers marked; built from nodes, so nothing
+ * the server sends is parsed as HTML.
+ */
 function richText(text) {
   const p = document.createElement('p');
   p.className = 'text';
   const url = /https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'’”]/g;
   let last = 0;
   for (const match of text.matchAll(url)) {
-    p.append(text.slice(last, match.index));
+    p.append(...withTickets(text.slice(last, match.index)));
     const a = document.createElement('a');
     a.href = match[0];
     a.textContent = match[0];
@@ -134,8 +137,24 @@ function richText(text) {
     p.append(a);
     last = match.index + match[0].length;
   }
-  p.append(text.slice(last));
+  p.append(...withTickets(text.slice(last)));
   return p;
+}
+
+/** Ticket numbers (SMS-2026-000123) stand out and never break at their hyphens. */
+function withTickets(text) {
+  const parts = [];
+  let last = 0;
+  for (const match of text.matchAll(/\b[A-Z]{2,6}-\d{4}-\d{6}\b/g)) {
+    parts.push(text.slice(last, match.index));
+    const strong = document.createElement('strong');
+    strong.className = 'ticket';
+    strong.textContent = match[0];
+    parts.push(strong);
+    last = match.index + match[0].length;
+  }
+  parts.push(text.slice(last));
+  return parts;
 }
 
 function timeOf(at) {
@@ -227,6 +246,7 @@ function closeAnsweredKeyboards() {
   const items = [...list.children];
   const lastIn = items.findLastIndex((el) => el.classList.contains('msg-in'));
   for (const el of items.slice(0, Math.max(lastIn, 0))) {
+    for (const group of el.querySelectorAll('.choices')) group.classList.add('answered');
     for (const b of el.querySelectorAll('.choices button')) b.disabled = true;
   }
 }
@@ -258,9 +278,18 @@ async function loadHistory() {
     closeAnsweredKeyboards();
     showWelcomeIfEmpty();
     scrollToEnd();
+    if (body.items.length === 0) await greet();
   } catch {
     // The event stream's reconnect brings another attempt.
   }
+}
+
+/** A chat with nothing in it yet asks for the welcome menu, so its buttons show before anyone types. */
+async function greet() {
+  const res = await fetch('/chat/api/start', { method: 'POST', credentials: 'same-origin' });
+  const body = await res.json().catch(() => ({}));
+  if (res.ok) setLanguage(body.language);
+  else if (body.message) showNotice(body.message);
 }
 
 function connect() {

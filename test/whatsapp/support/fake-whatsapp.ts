@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { Boom } from '@hapi/boom';
 import {
   type AnyMessageContent,
+  type BinaryNode,
   DisconnectReason,
   makeEventBuffer,
-  type proto,
+  proto,
   type WAMessage,
   type WAPresence,
 } from '@whiskeysockets/baileys';
@@ -26,10 +28,12 @@ const silent = pino({ level: 'silent' });
 
 /**
  * A socket faked at Baileys' boundary: Baileys' own event buffer carries connection.update,
- * creds.update and messages.upsert; sending records instead of going to WhatsApp.
+ * creds.update, messages.upsert and messages.update; the websocket carries the server's ack
+ * stanzas; sending records instead of going to WhatsApp.
  */
 export class FakeSocket implements WhatsAppSocket {
   readonly ev = makeEventBuffer(silent);
+  readonly ws = new EventEmitter();
   readonly presence: { type: WAPresence; jid: string | undefined; at: number }[] = [];
   readonly pairingRequests: string[] = [];
   ended = false;
@@ -59,19 +63,56 @@ export class FakeSocket implements WhatsAppSocket {
     });
   }
 
+  /** WhatsApp's server acks message `id` (the stanza Baileys reports only when it has an error). */
+  serverAck(id: string): void {
+    this.ws.emit('CB:ack,class:message', ackStanza(this.network.sent.find((s) => s.id === id)?.jid ?? '', id));
+  }
+
+  /**
+   * WhatsApp's server refuses message `id` in its ack, as Baileys 7 handles it: the stanza on the
+   * websocket, then messages.update with status ERROR and the code (463 adds Baileys' own text).
+   */
+  errorAck(id: string, code: number): void {
+    const jid = this.network.sent.find((s) => s.id === id)?.jid ?? '';
+    this.ws.emit('CB:ack,class:message', ackStanza(jid, id, String(code)));
+    this.ev.emit('messages.update', [
+      {
+        key: { remoteJid: jid, fromMe: true, id },
+        update: {
+          status: proto.WebMessageInfo.Status.ERROR,
+          messageStubParameters: code === 463 ? [String(code), 'Account restricted'] : [String(code)],
+        },
+      },
+    ]);
+  }
+
+  /** The recipient's phone sends a receipt: delivered (DELIVERY_ACK) or read (READ). */
+  receipt(id: string, status: proto.WebMessageInfo.Status): void {
+    const jid = this.network.sent.find((s) => s.id === id)?.jid ?? '';
+    this.ev.emit('messages.update', [
+      {
+        key: { remoteJid: jid, fromMe: true, id },
+        update: { status, messageTimestamp: Math.floor(Date.now() / 1000) },
+      },
+    ]);
+  }
+
   /** A person's message arrives, as Baileys emits it. */
   receive(...messages: WAMessage[]): void {
     this.ev.emit('messages.upsert', { messages, type: 'notify' });
   }
 
-  readonly sendMessage: WhatsAppSocket['sendMessage'] = async (jid, content) => {
+  readonly sendMessage: WhatsAppSocket['sendMessage'] = async (jid, content, options) => {
     if (this.ended) {
       throw new Boom('Connection Closed', { statusCode: DisconnectReason.connectionClosed });
     }
     // Baileys fetches a document given by URL before sending; the link may not be reachable.
     if ('document' in content && this.network.documentsFail) throw new TypeError('fetch failed');
-    const id = `3EB0${randomBytes(8).toString('hex').toUpperCase()}`;
+    // Baileys takes the caller's id when given one (a resend), else makes its own.
+    const id = options?.messageId ?? `3EB0${randomBytes(8).toString('hex').toUpperCase()}`;
     this.network.sent.push({ socket: this.index, jid, content, id, at: Date.now() });
+    // WhatsApp's server acks a message it took within moments, after the send returned.
+    if (this.network.autoAck) setTimeout(() => this.ended || this.serverAck(id), 5);
     return { key: { remoteJid: jid, fromMe: true, id }, message: contentAsProto(content) };
   };
 
@@ -94,6 +135,13 @@ export class FakeSocket implements WhatsAppSocket {
   };
 }
 
+function ackStanza(from: string, id: string, error?: string): BinaryNode {
+  return {
+    tag: 'ack',
+    attrs: { class: 'message', id, from, t: String(Math.floor(Date.now() / 1000)), ...(error ? { error } : {}) },
+  };
+}
+
 function contentAsProto(content: AnyMessageContent): proto.IMessage {
   if ('text' in content) return { conversation: content.text };
   if ('document' in content) {
@@ -112,6 +160,8 @@ export class FakeWhatsApp {
   readonly files = new Map<string, Buffer>();
   /** New sockets open by themselves; false leaves that to the test. */
   autoOpen = true;
+  /** WhatsApp's server acks each message sent; false leaves acks to the test. */
+  autoAck = true;
   /** Documents by URL cannot be fetched. */
   documentsFail = false;
 

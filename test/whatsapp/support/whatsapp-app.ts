@@ -3,16 +3,18 @@ import type { App } from '../../../src/app.js';
 import { WhatsAppAdapter, type WhatsAppAdapterOptions } from '../../../src/bots/whatsapp/index.js';
 import type { Config } from '../../../src/config.js';
 import type { Database } from '../../../src/db/client.js';
-import { channelStates, inboundMessages, messages } from '../../../src/db/schema.js';
+import { inboundKeyTaken } from '../../../src/db/inbound-messages.js';
+import { channelStates, messages } from '../../../src/db/schema.js';
 import { eventually, testApp, testConfig } from '../../support/app.js';
 import { documentMessage, type FakeWhatsApp, imageMessage, type Sent, textMessage, textOf } from './fake-whatsapp.js';
 
-/** Test settings for WhatsApp: no pacing or typing unless a test asks for them. */
+/** Test settings for WhatsApp: no pacing, jitter or typing unless a test asks for them. */
 export function whatsappConfig(overrides: Record<string, string> = {}): Config {
   return testConfig({
     WHATSAPP_ENABLED: 'true',
     WHATSAPP_CHAT_INTERVAL_MS: '0',
     WHATSAPP_TYPING_MS: '0',
+    WHATSAPP_JITTER_MS: '0',
     WHATSAPP_RATE_PER_SECOND: '20',
     ...overrides,
   });
@@ -24,7 +26,9 @@ export function fakeAdapter(config: Config, wa: FakeWhatsApp, opts: WhatsAppAdap
     connect: wa.connect,
     download: wa.download,
     terminal: null,
-    lockTtlMs: 600,
+    // Short enough to take a dead holder's lock over quickly, long enough that a busy machine
+    // (event-loop stalls of most of a second) does not make the holder lose it and reopen a socket.
+    lockTtlMs: 2000,
     reconnect: { baseMs: 20, maxMs: 200 },
     ...opts,
   });
@@ -151,25 +155,27 @@ export class WhatsAppPerson {
   async settle(id: string): Promise<string[]> {
     const db = this.app.database.db;
     const key = `wa:${this.as ?? this.jid}:${id}`;
-    await eventually(`the flows to take ${key}`, async () => {
-      const [row] = await db
-        .select({ id: inboundMessages.id })
-        .from(inboundMessages)
-        .where(and(eq(inboundMessages.channel, 'whatsapp'), eq(inboundMessages.key, key)));
-      return row;
-    });
+    await eventually(`the flows to take ${key}`, () => inboundKeyTaken(db, 'whatsapp', key));
     await this.delivered();
     return this.fresh();
   }
 
-  /** Waits until nothing is pending for this chat. */
+  /**
+   * Waits until nothing is pending for this chat. Where two services run WhatsApp, a worker without
+   * the socket puts a message back for 2 s each time it draws it, so a few draws in a row on a busy
+   * machine outlast the usual 10 s.
+   */
   async delivered(): Promise<void> {
-    await eventually(`the outbox to deliver to ${this.jid}`, async () => {
-      const pending = await this.app.database.db
-        .select({ id: messages.id })
-        .from(messages)
-        .where(and(eq(messages.address, this.jid), eq(messages.status, 'pending')));
-      return pending.length === 0;
-    });
+    await eventually(
+      `the outbox to deliver to ${this.jid}`,
+      async () => {
+        const pending = await this.app.database.db
+          .select({ id: messages.id })
+          .from(messages)
+          .where(and(eq(messages.address, this.jid), eq(messages.status, 'pending')));
+        return pending.length === 0;
+      },
+      90_000,
+    );
   }
 }

@@ -11,6 +11,8 @@
     maintainAspectRatio: false,
     plugins: { legend: { position: 'bottom' } },
   };
+  // Counts are whole cases: an axis never shows 0.5.
+  const wholeNumbers = { beginAtZero: true, ticks: { precision: 0 } };
   const draw = (id, config) => {
     const canvas = document.getElementById(id);
     if (canvas) new window.Chart(canvas, { ...config, options: { ...common, ...(config.options || {}) } });
@@ -24,6 +26,7 @@
         { label: data.words.closed, data: data.trend.closed, backgroundColor: colours[1] },
       ],
     },
+    options: { scales: { y: wholeNumbers } },
   });
   draw('chart-category', {
     type: 'doughnut',
@@ -38,7 +41,7 @@
       labels: data.channels.labels,
       datasets: [{ label: data.words.count, data: data.channels.counts, backgroundColor: colours[3] }],
     },
-    options: { plugins: { legend: { display: false } } },
+    options: { scales: { y: wholeNumbers }, plugins: { legend: { display: false } } },
   });
   draw('chart-on-time', {
     type: 'bar',
@@ -46,7 +49,11 @@
       labels: data.steps.labels,
       datasets: [{ label: data.words.onTime, data: data.steps.onTime, backgroundColor: colours[1] }],
     },
-    options: { indexAxis: 'y', scales: { x: { min: 0, max: 100 } }, plugins: { legend: { display: false } } },
+    options: {
+      indexAxis: 'y',
+      scales: { x: { min: 0, max: 100, ticks: { precision: 0, callback: (v) => `${v} %` } } },
+      plugins: { legend: { display: false } },
+    },
   });
   for (const button of document.querySelectorAll('[data-print]')) {
     button.addEventListener('click', () => window.print());

@@ -1,0 +1,1 @@
+ALTER TABLE "inbound_messages" ALTER COLUMN "key" DROP NOT NULL;

@@ -1,0 +1,2 @@
+/** The name WhatsApp's rows carry in `channel` columns (messages, links, conversations). */
+export const CHANNEL = 'whatsapp';

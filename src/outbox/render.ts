@@ -1,0 +1,275 @@
+import { eq } from 'drizzle-orm';
+import { latestNote, outputDocuments, outputUrl } from '../cases/index.js';
+import type { Db } from '../db/index.js';
+import { attachments, cases, EMAIL_CHANNEL, type messages, officials, stakeholders, units } from '../db/index.js';
+import { emailStopUrl, mailParts } from '../email/index.js';
+import {
+  actionToken,
+  answerReporterToken,
+  askReporterToken,
+  type ConfirmAnswer,
+  confirmToken,
+  surveyToken,
+} from '../flows/index.js';
+import { categoryText, formatIsoMoment, isLanguage, type Language, outcomeText, t } from '../i18n/index.js';
+import type { AttachmentLinks } from '../links/index.js';
+import { caseFileList, statusAnswerUrl, statusUrl } from '../links/index.js';
+import { reporterForOfficials } from '../privacy/index.js';
+import type { Signer } from '../signing.js';
+import { ANSWER_REPORTER_CHOICE, ASK_REPORTER_CHOICE, zoneOf } from '../sop/index.js';
+import type { OutgoingMessage } from './channel.js';
+
+type MessageRow = typeof messages.$inferSelect;
+
+export interface RenderOptions {
+  /** Where people reach the service (publicBaseUrl): the receipt's status link starts with it; relative when unset. */
+  readonly publicUrl?: string;
+  /** Signs the links an official opens a case's files with; without it files are listed by name only. */
+  readonly attachmentLinks?: AttachmentLinks;
+}
+
+/** Renders an outbox row in its recipient's language, with times in the recipient's zone. */
+export async function renderMessage(
+  db: Db,
+  row: MessageRow,
+  defaultZone: string,
+  signer: Signer,
+  opts: RenderOptions = {},
+): Promise<OutgoingMessage> {
+  const { language, zone } = await recipientLocale(db, row, defaultZone);
+  const params: Record<string, string> = { ...row.params };
+  if (params.due) params.due = dueText(params, language, zone);
+  if (params.until) params.until = formatIsoMoment(params.until, language, zone);
+  if (params.outcome) params.outcome = outcomeText(language, params.outcome);
+  const stepMessage = row.caseId !== null && CASE_SUMMARY_TEMPLATES.has(row.template);
+  if (row.caseId && stepMessage) Object.assign(params, await stepLead(db, row, row.caseId, language));
+  let text = t(language, row.template, params);
+  if (row.caseId && stepMessage)
+    text += `\n\n${await caseSummary(db, row, row.caseId, language, opts.attachmentLinks)}`;
+  // The receipt carries the ticket's public status link. Its secret is read here, at sending, so it
+  // is never a message parameter (the engine stays pure, and params are logged and shown in the console).
+  // The outcome: the tindak lanjut the official chose to show, and the output documents at closing.
+  if (params.tindak_lanjut) text += `\n\n${t(language, 'case.tindak_lanjut', { text: params.tindak_lanjut })}`;
+  if (row.caseId && row.template === 'case.closed') {
+    const documents = await outputDocuments(db, row.caseId);
+    for (const d of documents)
+      text += `\n${t(language, 'case.document_link', { name: d.name, url: outputUrl(opts.publicUrl, signer, d.id) })}`;
+    if (params.reopen_until) {
+      text += `\n\n${t(language, 'case.confirm_ask', { until: formatIsoMoment(params.reopen_until, language, zone) })}`;
+    }
+  }
+  const byEmail = row.channel === EMAIL_CHANNEL;
+  const status =
+    row.caseId && (byEmail || row.template === 'case.received')
+      ? await statusLinkOf(db, row.caseId, opts.publicUrl)
+      : null;
+  if (status && row.template === 'case.received') text += `\n\n${t(language, 'case.status_link', { url: status.url })}`;
+  // An email has no buttons: the status page answers "Sudah selesai" / "Belum" and takes the survey.
+  if (byEmail && status && row.template === 'case.closed' && params.reopen_until)
+    text += `\n${t(language, 'case.confirm_link', { url: `${status.url}#konfirmasi` })}`;
+  // A request for kelengkapan: the email's reporter answers on the page the status secret opens.
+  if (byEmail && status && (row.template === 'case.info_requested' || row.template === 'case.info_reminder'))
+    text += `\n\n${t(language, 'case.answer_link', { url: status.answerUrl })}`;
+  if (byEmail && status && row.template === 'survey.offer')
+    text += `\n\n${t(language, 'survey.link', { url: `${status.url}#survei` })}`;
+  if (byEmail) {
+    const stopUrl = row.recipientKind === 'stakeholder' ? emailStopUrl(opts.publicUrl, signer, row.recipientId) : null;
+    const mail = mailParts({
+      language,
+      ticket: status?.ticket ?? null,
+      text,
+      statusUrl: status?.url ?? null,
+      choices: row.choices.map((c) => (language === 'en' ? (c.label.en ?? c.label.id) : c.label.id)),
+      stopUrl,
+    });
+    return {
+      id: row.id,
+      address: row.address ?? '',
+      text: mail.text,
+      choices: [],
+      mail: { subject: mail.subject, html: mail.html, unsubscribeUrl: stopUrl },
+    };
+  }
+  // A step's choices become signed buttons naming the visit and the action; a flow's are used as they are.
+  const stepButtons = row.instanceId !== null && row.template.startsWith('step.');
+  return {
+    id: row.id,
+    address: row.address ?? '',
+    text,
+    choices: row.choices.map((c, i) => ({
+      value:
+        c.action === ASK_REPORTER_CHOICE && row.instanceId
+          ? askReporterToken(signer, row.instanceId)
+          : c.action === ANSWER_REPORTER_CHOICE && row.caseId
+            ? answerReporterToken(signer, row.caseId)
+            : stepButtons && row.instanceId
+              ? actionToken(signer, row.instanceId, i)
+              : row.caseId && row.template === 'case.closed'
+                ? confirmToken(signer, row.caseId, c.action.endsWith('sudah') ? 'sudah' : ('belum' as ConfirmAnswer))
+                : row.caseId && row.template === 'survey.offer'
+                  ? surveyToken(signer, row.caseId, c.action.endsWith('lewati') ? 'lewati' : 'isi')
+                  : c.action,
+      label: language === 'en' ? (c.label.en ?? c.label.id) : c.label.id,
+    })),
+    ...(params.documentUrl ? { document: { url: params.documentUrl, name: params.documentName ?? 'dokumen' } } : {}),
+  };
+}
+
+async function statusLinkOf(
+  db: Db,
+  caseId: string,
+  publicUrl: string | undefined,
+): Promise<{ ticket: string; url: string; answerUrl: string } | null> {
+  const [own] = await db
+    .select({ ticket: cases.ticket, secret: cases.statusSecret })
+    .from(cases)
+    .where(eq(cases.id, caseId));
+  if (!own?.secret) return null;
+  return {
+    ticket: own.ticket,
+    url: statusUrl(publicUrl, own.ticket, own.secret),
+    answerUrl: statusAnswerUrl(publicUrl, own.ticket, own.secret),
+  };
+}
+
+/**
+ * What a step message leads with, before the SOP's own words: the actions asked (its buttons, in
+ * the official's language) and the latest note on the case, which a returned step carries already.
+ */
+async function stepLead(
+  db: Db,
+  row: MessageRow,
+  caseId: string,
+  language: Language,
+): Promise<{ asked: string; latest: string }> {
+  const labels = row.choices
+    .filter((c) => c.action !== ASK_REPORTER_CHOICE && c.action !== ANSWER_REPORTER_CHOICE)
+    .map((c) => (language === 'en' ? (c.label.en ?? c.label.id) : c.label.id));
+  const asked = labels.join(' / ') || (row.params.kegiatan ?? '-');
+  if (row.template === 'step.returned') return { asked, latest: '' };
+  const note = await latestNote(db, caseId);
+  if (!note) return { asked, latest: '' };
+  const reporter = await reporterForOfficials(db, caseId, language);
+  const text = reporter.scrub(note.note) ?? note.note;
+  return { asked, latest: `\n${t(language, 'step.latest_note', { by: note.by, note: text })}` };
+}
+
+/** Officials given a step are shown what the stakeholder wrote, so they can act from the chat. */
+const CASE_SUMMARY_TEMPLATES = new Set(['step.assigned', 'step.returned']);
+const SUMMARY_MAX = 1000;
+
+async function caseSummary(
+  db: Db,
+  message: MessageRow,
+  caseId: string,
+  language: Language,
+  links: AttachmentLinks | undefined,
+): Promise<string> {
+  const [row] = await db
+    .select({ category: cases.category, subject: cases.subject, body: cases.body })
+    .from(cases)
+    .where(eq(cases.id, caseId));
+  // A rahasia report shows a pseudonym, no contact, and loses the reporter's name/email/phone in its texts.
+  const reporter = await reporterForOfficials(db, caseId, language);
+  // Each file under the kelengkapan it is, with a link signed for the official reading it.
+  const files =
+    links && message.recipientKind === 'official'
+      ? await caseFileList(db, {
+          caseId,
+          officialId: message.recipientId,
+          language,
+          links,
+          scrub: (text) => reporter.scrub(text),
+        })
+      : (
+          await db
+            .select({ name: attachments.name, kelengkapan: attachments.kelengkapan })
+            .from(attachments)
+            .where(eq(attachments.caseId, caseId))
+        )
+          .map((f) => (f.kelengkapan ? `${f.kelengkapan}: ` : '') + reporter.scrub(f.name))
+          .join(', ') || '-';
+  const body = reporter.scrub(row?.body ?? '') ?? '';
+  return t(language, 'step.case_summary', {
+    category: categoryText(language, row?.category),
+    subject: reporter.scrub(row?.subject ?? null) ?? '-',
+    body: body.length > SUMMARY_MAX ? `${body.slice(0, SUMMARY_MAX)}…` : body || '-',
+    attachments: files,
+    reporter: reporter.line,
+  });
+}
+
+/**
+ * A due time as people read it: in the recipient's zone, with the working time left ("sisa 3 jam
+ * kerja") or overdue, and marks for a SIPUT-chosen waktu or an estimated holiday year.
+ */
+export function dueText(params: Readonly<Record<string, string>>, language: Language, zone: string): string {
+  const notes: string[] = [];
+  if (params.left_ms !== undefined && params.left_ms !== '') {
+    const left = Number(params.left_ms);
+    if (Number.isFinite(left)) {
+      const amount = params.left_days
+        ? workingDaysText(Number(params.left_days), Number(params.left_rest_ms ?? 0), language)
+        : workingTimeText(Math.abs(left), language);
+      notes.push(t(language, left >= 0 ? 'time.left' : 'time.overdue', { amount }));
+    }
+  }
+  if (params.waiting) notes.push(t(language, 'time.waiting'));
+  if (params.waktu_default && params.waktu) notes.push(t(language, 'time.sipdefault', { waktu: params.waktu }));
+  if (params.effort) notes.push(t(language, 'time.effort', { effort: params.effort }));
+  if (params.estimated) notes.push(t(language, 'time.estimated'));
+  const time = formatIsoMoment(params.due ?? '', language, zone);
+  return notes.length > 0 ? `${time} (${notes.join('; ')})` : time;
+}
+
+/** Whole hari kerja, with the whole working hours beyond them when there is at least one. */
+export function workingDaysText(days: number, restMs: number, language: Language): string {
+  const hours = Math.floor(restMs / 3_600_000);
+  return hours > 0
+    ? t(language, 'time.days_hours', { days: String(days), hours: String(hours) })
+    : t(language, 'time.days', { n: String(days) });
+}
+
+/** Working time in words: minutes under an hour, else hours with one decimal below ten. */
+export function workingTimeText(ms: number, language: Language): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return t(language, 'time.minutes', { n: String(minutes) });
+  const hours = ms / 3_600_000;
+  const shown =
+    hours < 10
+      ? (Math.round(hours * 10) / 10).toLocaleString(language === 'en' ? 'en-GB' : 'id-ID')
+      : String(Math.round(hours));
+  return t(language, 'time.hours', { n: shown });
+}
+
+async function recipientLocale(
+  db: Db,
+  row: MessageRow,
+  defaultZone: string,
+): Promise<{ language: Language; zone: string }> {
+  const fallbackZone = zoneOf(defaultZone);
+  if (row.recipientKind === 'official') {
+    const [o] = await db
+      .select({ language: officials.language, zone: units.timeZone })
+      .from(officials)
+      .innerJoin(units, eq(units.id, officials.unitId))
+      .where(eq(officials.id, row.recipientId));
+    return { language: o && isLanguage(o.language) ? o.language : 'id', zone: o ? zoneOf(o.zone) : fallbackZone };
+  }
+  if (row.recipientKind === 'stakeholder') {
+    const [s] = await db
+      .select({ language: stakeholders.language })
+      .from(stakeholders)
+      .where(eq(stakeholders.id, row.recipientId));
+    // A stakeholder reads the deadline in the zone of the unit handling their case.
+    const [unit] = row.caseId
+      ? await db
+          .select({ zone: units.timeZone })
+          .from(cases)
+          .innerJoin(units, eq(units.id, cases.unitId))
+          .where(eq(cases.id, row.caseId))
+      : [];
+    return { language: s && isLanguage(s.language) ? s.language : 'id', zone: unit ? zoneOf(unit.zone) : fallbackZone };
+  }
+  return { language: 'id', zone: fallbackZone };
+}

@@ -1,0 +1,10 @@
+export { type Flow, flowOf, type SymbolKind, type Transition } from './flow.js';
+export { formatDocumentDate } from './identity-page.js';
+export { documentToPdf, winAnsi } from './pdf.js';
+export { layoutSopDocument } from './render.js';
+export type { DocumentPage, SopDocument } from './shapes.js';
+export { readSopUpload, UPLOAD_KINDS, type UploadProblem, type UploadRead } from './sop-upload.js';
+export { pageToSvg } from './svg.js';
+export { type DiffLine, diffVersions } from './version-diff.js';
+export { sopToXlsx } from './xlsx-export.js';
+export { describeProblem, type SheetImport, type SheetProblem, xlsxToSop } from './xlsx-import.js';

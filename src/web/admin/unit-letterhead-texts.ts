@@ -1,0 +1,58 @@
+import { extendCatalog } from '../../i18n/index.js';
+
+/** A unit's kop surat, logo and signing official, as its printed reports carry them. */
+extendCatalog('id', {
+  'admin.letterhead.link': 'Kop surat dan penandatangan',
+  'admin.letterhead.title': 'Kop surat {name}',
+  'admin.letterhead.hint':
+    'Laporan yang dicetak atau diunduh sebagai PDF memakai kop ini: logo, nama instansi induk, nama unit, alamat dan kontak, lalu blok tanda tangan pejabat yang menandatangani.',
+  'admin.letterhead.logo': 'Logo (PNG atau JPEG, paling besar 2 MB)',
+  'admin.letterhead.logo_now': 'Logo saat ini',
+  'admin.letterhead.logo_none': 'Belum ada logo.',
+  'admin.letterhead.logo_remove': 'Hapus logo',
+  'admin.letterhead.parent': 'Instansi induk (baris di atas nama unit)',
+  'admin.letterhead.parent_hint': 'Mis. "Kementerian Contoh Republik Indonesia — Sekretariat Jenderal".',
+  'admin.letterhead.address': 'Alamat',
+  'admin.letterhead.contact': 'Telepon, surel, laman',
+  'admin.letterhead.signer': 'Pejabat penandatangan',
+  'admin.letterhead.place': 'Tempat penandatanganan (kota)',
+  'admin.letterhead.signer_name': 'Nama (dengan gelar)',
+  'admin.letterhead.signer_nip': 'NIP',
+  'admin.letterhead.signer_position': 'Jabatan',
+  'admin.letterhead.save': 'Simpan kop surat',
+  'admin.letterhead.saved': 'Kop surat tersimpan.',
+  'admin.letterhead.logo_removed': 'Logo dihapus.',
+  'admin.letterhead.nip_invalid': 'NIP terdiri atas 18 angka.',
+  'admin.letterhead.too_long': '{field} terlalu panjang (paling banyak 300 huruf).',
+  'admin.letterhead.back': 'Kembali ke unit',
+  'admin.audit.action.unit.letterhead': 'Mengubah kop surat dan penandatangan unit',
+  'admin.audit.action.unit.logo.remove': 'Menghapus logo unit',
+});
+
+extendCatalog('en', {
+  'admin.letterhead.link': 'Letterhead and signing official',
+  'admin.letterhead.title': 'Letterhead of {name}',
+  'admin.letterhead.hint':
+    'Reports printed or downloaded as PDF carry this letterhead: the logo, the parent body, the unit’s name, address and contact, then the signature block of the signing official.',
+  'admin.letterhead.logo': 'Logo (PNG or JPEG, at most 2 MB)',
+  'admin.letterhead.logo_now': 'Current logo',
+  'admin.letterhead.logo_none': 'No logo yet.',
+  'admin.letterhead.logo_remove': 'Remove the logo',
+  'admin.letterhead.parent': 'Parent body (the line above the unit’s name)',
+  'admin.letterhead.parent_hint': 'E.g. "Ministry of Example of the Republic of Indonesia — Secretariat General".',
+  'admin.letterhead.address': 'Address',
+  'admin.letterhead.contact': 'Phone, e-mail, website',
+  'admin.letterhead.signer': 'Signing official',
+  'admin.letterhead.place': 'Place of signing (city)',
+  'admin.letterhead.signer_name': 'Name (with titles)',
+  'admin.letterhead.signer_nip': 'NIP',
+  'admin.letterhead.signer_position': 'Position (jabatan)',
+  'admin.letterhead.save': 'Save the letterhead',
+  'admin.letterhead.saved': 'Letterhead saved.',
+  'admin.letterhead.logo_removed': 'Logo removed.',
+  'admin.letterhead.nip_invalid': 'A NIP is 18 digits.',
+  'admin.letterhead.too_long': '{field} is too long (at most 300 characters).',
+  'admin.letterhead.back': 'Back to the unit',
+  'admin.audit.action.unit.letterhead': 'Changed a unit’s letterhead and signing official',
+  'admin.audit.action.unit.logo.remove': 'Removed a unit’s logo',
+});
