@@ -123,19 +123,33 @@ export class JobQueues implements AfterCommit {
     );
   }
 
-  /** Fails at once while Redis is away and after ADD_TIMEOUT_MS when it does not answer. */
+  /**
+   * Gives up after ADD_TIMEOUT_MS whether Redis is still connecting (a service just started, a
+   * test's fresh connection) or does not answer; a closed connection fails at once.
+   */
   async #bounded(add: () => Promise<unknown>, ms = ADD_TIMEOUT_MS): Promise<void> {
-    if (this.settings.connection.status !== 'ready') {
-      throw new QueueUnavailableError(`redis is ${this.settings.connection.status}`);
-    }
+    const connection = this.settings.connection;
+    if (connection.status === 'end') throw new QueueUnavailableError('redis connection is closed');
     let timer: NodeJS.Timeout | undefined;
+    let onReady: (() => void) | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new QueueUnavailableError(`redis did not answer within ${ms} ms`)), ms);
+      timer = setTimeout(
+        () => reject(new QueueUnavailableError(`redis did not answer within ${ms} ms (${connection.status})`)),
+        ms,
+      );
     });
+    const ready =
+      connection.status === 'ready'
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            onReady = resolve;
+            connection.once('ready', onReady);
+          });
     try {
-      await Promise.race([add(), late]);
+      await Promise.race([ready.then(add), late]);
     } finally {
       clearTimeout(timer);
+      if (onReady) connection.off('ready', onReady);
     }
   }
 
