@@ -155,6 +155,31 @@ describe('officials', () => {
     expect(audits.map((a) => a.action)).toEqual(['official.create', 'official.update']);
   });
 
+  it("get the admins' alerts when the box is ticked, and stop when it is cleared", async () => {
+    const admin = await addOfficial('196501012000011007', 'Ibu Admin', 'kabag-ortala', { receivesAlerts: 'on' });
+    expect(admin.receivesAlerts).toBe(true);
+    const form = await get(`/admin/people/officials/${admin.id}`);
+    expect(form.body).toMatch(/name="receivesAlerts"[^>]* checked/);
+    const list = await get('/admin/people');
+    expect(list.body).toMatch(/Ibu Admin<\/a>(?:(?!<\/tr>)[\s\S])*<td>Ya<\/td>/);
+
+    const cleared = await post(`/admin/people/officials/${admin.id}`, {
+      nip: admin.nip,
+      name: admin.name,
+      roleId: admin.roleId,
+      unitId: 'ortala',
+      active: 'on',
+    });
+    expect(cleared.statusCode).toBe(303);
+    const [after] = await database.db.select().from(officials).where(eq(officials.id, admin.id));
+    expect(after?.receivesAlerts).toBe(false);
+    const [update] = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.target, admin.id), eq(auditLog.action, 'official.update')));
+    expect(update?.details).toMatchObject({ before: { receivesAlerts: true }, after: { receivesAlerts: false } });
+  });
+
   it('refuses a taken NIP, a role no SOP defines, and a superior chain that loops', async () => {
     const a = await addOfficial('197501012000011002', 'Pejabat A', 'kabag-ortala');
     const b = await addOfficial('198001012005011003', 'Pejabat B', 'kasubag-tl', { superiorId: a.id });

@@ -43,6 +43,11 @@ extendCatalog('id', {
   'admin.people.no_superior': '(tidak ada)',
   'admin.people.active': 'Aktif',
   'admin.people.inactive': 'Tidak aktif',
+  'admin.people.receives_alerts': 'Menerima peringatan admin',
+  'admin.people.receives_alerts_hint':
+    'Peringatan dikirim ke percakapan pejabat ini: langkah tanpa pemegang peran, pesan yang macet, kanal yang terputus.',
+  'admin.people.alerts': 'Peringatan admin',
+  'admin.people.alerts_yes': 'Ya',
   'admin.people.language': 'Bahasa pesan',
   'admin.people.chats': 'Percakapan tertaut',
   'admin.people.no_chats': 'Belum menautkan percakapan. Buat kode tautan di bawah.',
@@ -128,6 +133,11 @@ extendCatalog('en', {
   'admin.people.no_superior': '(none)',
   'admin.people.active': 'Active',
   'admin.people.inactive': 'Inactive',
+  'admin.people.receives_alerts': "Receives the admins' alerts",
+  'admin.people.receives_alerts_hint':
+    "Alerts go to this official's chats: a step no role holder can take, a message that is stuck, a channel that is down.",
+  'admin.people.alerts': "Admins' alerts",
+  'admin.people.alerts_yes': 'Yes',
   'admin.people.language': 'Message language',
   'admin.people.chats': 'Linked chats',
   'admin.people.no_chats': 'No chat linked yet. Make a link code below.',

@@ -42,6 +42,7 @@ interface OfficialDraft {
   readonly unitId: string;
   readonly superiorId: string;
   readonly active: boolean;
+  readonly receivesAlerts: boolean;
   readonly language: string;
 }
 
@@ -111,11 +112,12 @@ ${
   people.length === 0
     ? html`<p>${tr('admin.people.none')}</p>`
     : html`<div class="table-wrap"><table>
-<thead><tr><th scope="col">${tr('admin.people.name')}</th><th scope="col">${tr('admin.people.nip')}</th><th scope="col">${tr('admin.people.role')}</th><th scope="col">${tr('admin.people.unit')}</th><th scope="col">${tr('admin.people.superior')}</th><th scope="col">${tr('admin.people.active')}</th><th scope="col">${tr('admin.people.chats')}</th></tr></thead>
+<thead><tr><th scope="col">${tr('admin.people.name')}</th><th scope="col">${tr('admin.people.nip')}</th><th scope="col">${tr('admin.people.role')}</th><th scope="col">${tr('admin.people.unit')}</th><th scope="col">${tr('admin.people.superior')}</th><th scope="col">${tr('admin.people.active')}</th><th scope="col">${tr('admin.people.alerts')}</th><th scope="col">${tr('admin.people.chats')}</th></tr></thead>
 <tbody>${people.map((p) => {
         const mine = links.filter((l) => l.ownerId === p.id);
         return html`<tr><td><a href="${OFFICIALS}/${p.id}">${p.name}</a></td><td>${p.nip}</td><td>${roles.find((r) => r.id === p.roleId)?.name ?? p.roleId}</td><td>${p.unitId}</td>
 <td>${p.superiorId ? (nameOf.get(p.superiorId) ?? '–') : '–'}</td><td>${p.active ? tr('admin.people.active') : html`<span class="muted">${tr('admin.people.inactive')}</span>`}</td>
+<td>${p.receivesAlerts ? tr('admin.people.alerts_yes') : '–'}</td>
 <td>${mine.length === 0 ? html`<span class="late">–</span>` : mine.map((l) => html`<span class="${l.active ? 'ok' : 'late'}">${l.channel} ${l.active ? '✓' : '✗'}</span> `)}</td></tr>`;
       })}</tbody></table></div>`
 }
@@ -298,6 +300,7 @@ function emptyDraft(app: ConsoleDeps): OfficialDraft {
     unitId: app.config.DEFAULT_UNIT,
     superiorId: '',
     active: true,
+    receivesAlerts: false,
     language: 'id',
   };
 }
@@ -310,6 +313,7 @@ function draftOfRow(row: OfficialRow): OfficialDraft {
     unitId: row.unitId,
     superiorId: row.superiorId ?? '',
     active: row.active,
+    receivesAlerts: row.receivesAlerts,
     language: row.language,
   };
 }
@@ -322,6 +326,7 @@ function draftOf(body: unknown): OfficialDraft {
     unitId: field(body, 'unitId'),
     superiorId: field(body, 'superiorId'),
     active: field(body, 'active') === 'on',
+    receivesAlerts: field(body, 'receivesAlerts') === 'on',
     language: field(body, 'language') === 'en' ? 'en' : 'id',
   };
 }
@@ -334,6 +339,7 @@ function valuesOf(d: OfficialDraft) {
     unitId: d.unitId,
     superiorId: d.superiorId || null,
     active: d.active,
+    receivesAlerts: d.receivesAlerts,
     language: d.language,
   };
 }
@@ -423,6 +429,8 @@ ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
   <label for="language">${tr('admin.people.language')}</label>
   <select id="language" name="language">${option('id', 'Bahasa Indonesia', draft.language !== 'en')}${option('en', 'English', draft.language === 'en')}</select>
   <label class="check"><input type="checkbox" name="active"${draft.active ? html` checked` : ''}> ${tr('admin.people.active')}</label>
+  <label class="check"><input type="checkbox" name="receivesAlerts" aria-describedby="alerts-hint"${draft.receivesAlerts ? html` checked` : ''}> ${tr('admin.people.receives_alerts')}</label>
+  <p class="muted" id="alerts-hint">${tr('admin.people.receives_alerts_hint')}</p>
   <button type="submit">${tr('admin.people.save')}</button>
 </form>`;
   if (!official) {
