@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { and, count, eq } from 'drizzle-orm';
 import { UnitCalendars } from '../src/cases/calendars.js';
-import { type SavedTransition, saveTransition } from '../src/cases/case-store.js';
+import { type NewCase, saveNewCases } from '../src/cases/case-store.js';
 import { loadDirectory } from '../src/cases/directory-loader.js';
 import { linkChannel } from '../src/db/officials.js';
 import { caseEvents, messages, stepInstances, units } from '../src/db/schema.js';
@@ -81,12 +81,14 @@ const BATCH = 500;
  * Postgres, one delayed BullMQ job per deadline, the app's own timer worker dispatching each into
  * CaseService and the engine, which writes a 'reminded' audit row stamped with its `now`.
  *
- * The 10,000 cases are set up the way CaseService.submit writes them (the engine's submit
- * transition, saved by the case store's saveTransition, then JobQueues.schedule after commit)
- * but BATCH cases per transaction, in four lanes (one unit each, so no two transactions stamp
- * the same official's lastAssignedAt), and with each case's own clock: a case is opened
- * exactly waktu (300 s) before the deadline the bench wants for it. Filing them one by one
- * through submit would take minutes here (submissions are measured on their own, above). The
+ * The 10,000 cases are set up with the rows CaseService.submit writes (the engine's submit
+ * transition) but BATCH cases per transaction and a statement per table (the case store's
+ * saveNewCases), their timers queued with one addBulk per batch (JobQueues.scheduleMany), in
+ * four lanes (one unit each, so no two transactions stamp the same official's lastAssignedAt),
+ * and with each case's own clock: a case is opened exactly waktu (300 s) before the deadline
+ * the bench wants for it. Filing them one by one through submit would take minutes here, and
+ * even a statement per row outlasted the lead on a loaded machine (submissions are measured on
+ * their own, above). The
  * deadline is an absolute time and the job's delay is computed from the real clock, so what is
  * measured is how late the service runs a deadline, not how the cases came to exist.
  *
@@ -138,66 +140,60 @@ export async function measureTimerLateness(opts: TimerLatenessOptions): Promise<
       const year = new Date(setupStarted).getUTCFullYear();
       let queuedLate = 0;
       const lateSteps = new Set<string>();
-      let filed = 0;
-      /** Cases written, committed or not: the setup's progress as the stall watch sees it. */
+      /** Cases committed, and those whose timers are queued: the setup's progress as the stall watch sees it. */
       let written = 0;
+      let scheduled = 0;
 
       const fileBatch = async (batch: number, unitId: string) => {
         const first = batch * BATCH;
         const last = Math.min(opts.timers, first + BATCH);
-        const saved = await app.database.db.transaction(async (tx) => {
-          // One statement at a time: a transaction holds one connection, which runs one query
-          // at a time anyway.
-          const out: { instanceId: string; due: number; saved: SavedTransition }[] = [];
-          for (let i = first; i < last; i++) {
-            const due = dueAt(i);
-            const ctx: EngineContext = { sop, calendar, directory };
-            const { state, effects } = apply(
-              null,
-              {
-                type: 'submit',
-                caseId: randomUUID(),
-                ticket: `${sop.ticketPrefix}-${year}-${String(i + 1).padStart(6, '0')}`,
-                unitId,
-                stakeholderId: null,
-                openedBy: 'bench',
-              },
-              new Date(due - waktuMs),
-              ctx,
-            );
-            const open = state.openStep;
-            if (!open || open.dueAt.getTime() !== due) throw new Error(`case ${i}: its deadline is not ${due}`);
-            directory = recordAssignments(directory, effects);
-            const intake = {
-              category: null,
-              subject: `Uji pengingat ${i}`,
-              body: null,
-              channel: null,
+        const filed: NewCase[] = [];
+        const due: { instanceId: string; at: number }[] = [];
+        for (let i = first; i < last; i++) {
+          const at = dueAt(i);
+          const ctx: EngineContext = { sop, calendar, directory };
+          const { state, effects } = apply(
+            null,
+            {
+              type: 'submit',
+              caseId: randomUUID(),
+              ticket: `${sop.ticketPrefix}-${year}-${String(i + 1).padStart(6, '0')}`,
+              unitId,
+              stakeholderId: null,
               openedBy: 'bench',
-            };
-            out.push({
-              instanceId: open.instanceId,
-              due,
-              saved: await saveTransition(tx, null, state, effects, intake),
-            });
-            written++;
-          }
-          return out;
-        });
-        for (const s of saved) {
-          await app.queues.schedule(s.saved);
-          if (Date.now() >= s.due) {
-            queuedLate++;
-            lateSteps.add(s.instanceId);
-          }
-          filed++;
+            },
+            new Date(at - waktuMs),
+            ctx,
+          );
+          const open = state.openStep;
+          if (!open || open.dueAt.getTime() !== at) throw new Error(`case ${i}: its deadline is not ${at}`);
+          directory = recordAssignments(directory, effects);
+          const intake = {
+            category: null,
+            subject: `Uji pengingat ${i}`,
+            body: null,
+            channel: null,
+            openedBy: 'bench',
+          };
+          filed.push({ after: state, effects, intake });
+          due.push({ instanceId: open.instanceId, at });
         }
+        const saved = await app.database.db.transaction((tx) => saveNewCases(tx, filed));
+        written += filed.length;
+        await app.queues.scheduleMany([saved]);
+        for (const d of due) {
+          if (Date.now() >= d.at) {
+            queuedLate++;
+            lateSteps.add(d.instanceId);
+          }
+        }
+        scheduled += filed.length;
       };
       const batches = Math.ceil(opts.timers / BATCH);
       await withStallWatch(
         'setting up the timer cases',
         database.name,
-        () => written + filed,
+        () => written + scheduled,
         15_000,
         runPool(UNITS.length, UNITS.length, async (lane) => {
           for (let batch = lane; batch < batches; batch += UNITS.length) await fileBatch(batch, UNITS[lane] ?? '');
