@@ -1,6 +1,11 @@
 // The public face of src/db (the schema, the database client and the queries other folders share): other folders import from here, not from the modules inside.
 export { recordAudit } from './audit.js';
 export { type Database, type Db, openDatabase, ping, type Tx } from './client.js';
+export {
+  type ClaimedConversation,
+  claimConversation,
+  type LinkOwner,
+} from './conversation-claim.js';
 export { DirectoryError } from './errors.js';
 export { claimInboundKey, inboundKeyTaken, releaseInboundKeys } from './inbound-messages.js';
 export { createLinkCode, redeemLinkCode } from './link-codes.js';
@@ -13,8 +18,10 @@ export {
   forwardByEmail,
   type InsertOptions,
   insertChatMessage,
+  insertChatMessages,
   insertMessage,
   insertMessages,
+  type NewMessage,
   type QueuedMessage,
   releaseHeldMessages,
 } from './outbox.js';

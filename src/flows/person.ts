@@ -1,23 +1,15 @@
-import { and, eq } from 'drizzle-orm';
-import type { Tx } from '../db/index.js';
-import { channelLinks, officials, stakeholders } from '../db/index.js';
+import type { LinkOwner } from '../db/index.js';
 import type { Person } from './context.js';
 
-/** Who this chat belongs to, from its channel link; null for someone not yet known. */
-export async function personOf(tx: Tx, channel: string, address: string): Promise<Person | null> {
-  const [link] = await tx
-    .select({ kind: channelLinks.ownerKind, id: channelLinks.ownerId })
-    .from(channelLinks)
-    .where(and(eq(channelLinks.channel, channel), eq(channelLinks.address, address), eq(channelLinks.active, true)));
-  if (!link) return null;
-  if (link.kind === 'official') {
-    const [o] = await tx
-      .select({ id: officials.id, name: officials.name, active: officials.active })
-      .from(officials)
-      .where(eq(officials.id, link.id));
-    return o?.active ? { kind: 'official', id: o.id, name: o.name } : null;
-  }
-  const [s] = await tx.select().from(stakeholders).where(eq(stakeholders.id, link.id));
-  if (!s?.name) return null;
-  return { kind: 'stakeholder', id: s.id, name: s.name, contact: [s.email, s.phone].filter(Boolean).join(', ') };
+/** Who this chat belongs to, from the owner of its active link; null for someone not yet known. */
+export function personFrom(owner: LinkOwner | null): Person | null {
+  if (!owner) return null;
+  if (owner.kind === 'official') return owner.active ? { kind: 'official', id: owner.id, name: owner.name } : null;
+  if (!owner.name) return null;
+  return {
+    kind: 'stakeholder',
+    id: owner.id,
+    name: owner.name,
+    contact: [owner.email, owner.phone].filter(Boolean).join(', '),
+  };
 }

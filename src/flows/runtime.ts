@@ -1,12 +1,18 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
-import { claimInboundKey, conversations, insertChatMessage, type QueuedMessage } from '../db/index.js';
+import {
+  type ClaimedConversation,
+  claimConversation,
+  conversations,
+  insertChatMessages,
+  type NewMessage,
+} from '../db/index.js';
 import { isLanguage, t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { routeCommand } from './commands.js';
 import type { Choice, Flow, FlowContext, FlowDeps, Reply, StepInput } from './context.js';
 import type { Inbound } from './inbound.js';
-import { personOf } from './person.js';
+import { personFrom } from './person.js';
 
 /** Where committed replies are handed for sending: the outbox queues, seen from the flows. */
 export interface ReplyQueue {
@@ -38,15 +44,19 @@ export class FlowRuntime {
     const inbound = clean(raw);
     const now = this.deps.now?.() ?? new Date();
     const done = await this.deps.db.transaction(async (tx) => {
-      if (!(await claimInboundKey(tx, inbound))) return null;
+      const hint = inbound.languageHint?.slice(0, 2).toLowerCase();
+      const claimed = await claimConversation(tx, inbound, hint === 'en' ? 'en' : 'id');
+      if (!claimed) return null;
 
-      const { row: conversation, started } = await this.#lockConversation(tx, inbound);
-      const ctx = this.#context(tx, inbound, now, conversation);
-      ctx.person = await personOf(tx, inbound.channel, inbound.address);
-      await this.#route(ctx, started);
+      const ctx = this.#context(tx, inbound, now, claimed);
+      await this.#route(ctx, claimed.started);
       await this.#save(tx, inbound, ctx);
-      const queued: QueuedMessage[] = [];
-      for (const reply of ctx.replies) queued.push(await this.#insertReply(tx, inbound, reply));
+      const queued = await insertChatMessages(
+        tx,
+        inbound.channel,
+        inbound.replyTo ?? inbound.address,
+        ctx.replies.map(replyMessage),
+      );
       return { queued, scheduled: ctx.scheduled };
     });
     if (!done) return { duplicate: true };
@@ -80,7 +90,8 @@ export class FlowRuntime {
     await step.handle(ctx, input);
   }
 
-  #context(tx: Tx, inbound: Inbound, now: Date, conversation: ConversationRow): FlowContext {
+  #context(tx: Tx, inbound: Inbound, now: Date, claimed: ClaimedConversation): FlowContext {
+    const { conversation } = claimed;
     const flows = this.deps.flows;
     const ctx: FlowContext = {
       tx,
@@ -88,7 +99,7 @@ export class FlowRuntime {
       inbound,
       now,
       language: isLanguage(conversation.language) ? conversation.language : 'id',
-      person: null,
+      person: personFrom(claimed.owner),
       state: { flow: conversation.flow, step: conversation.step, data: conversation.data },
       replies: [],
       scheduled: [],
@@ -107,22 +118,6 @@ export class FlowRuntime {
     return ctx;
   }
 
-  async #lockConversation(tx: Tx, inbound: Inbound): Promise<{ row: ConversationRow; started: boolean }> {
-    const hint = inbound.languageHint?.slice(0, 2).toLowerCase();
-    const created = await tx
-      .insert(conversations)
-      .values({ channel: inbound.channel, address: inbound.address, language: hint === 'en' ? 'en' : 'id' })
-      .onConflictDoNothing()
-      .returning({ flow: conversations.flow });
-    const [row] = await tx
-      .select()
-      .from(conversations)
-      .where(and(eq(conversations.channel, inbound.channel), eq(conversations.address, inbound.address)))
-      .for('update');
-    if (!row) throw new Error('conversation row vanished inside its transaction');
-    return { row, started: created.length > 0 };
-  }
-
   async #save(tx: Tx, inbound: Inbound, ctx: FlowContext): Promise<void> {
     await tx
       .update(conversations)
@@ -135,22 +130,21 @@ export class FlowRuntime {
       })
       .where(and(eq(conversations.channel, inbound.channel), eq(conversations.address, inbound.address)));
   }
-
-  #insertReply(tx: Tx, inbound: Inbound, reply: Reply): Promise<QueuedMessage> {
-    return insertChatMessage(tx, inbound.channel, inbound.replyTo ?? inbound.address, {
-      caseId: null,
-      instanceId: null,
-      template: 'flow.text',
-      params: {
-        text: reply.text,
-        ...(reply.document ? { documentUrl: reply.document.url, documentName: reply.document.name } : {}),
-      },
-      choices: reply.choices.map((c) => ({ action: c.value, label: { id: c.label } })),
-    });
-  }
 }
 
-type ConversationRow = typeof conversations.$inferSelect;
+/** A reply as the outbox keeps it. */
+function replyMessage(reply: Reply): NewMessage {
+  return {
+    caseId: null,
+    instanceId: null,
+    template: 'flow.text',
+    params: {
+      text: reply.text,
+      ...(reply.document ? { documentUrl: reply.document.url, documentName: reply.document.name } : {}),
+    },
+    choices: reply.choices.map((c) => ({ action: c.value, label: { id: c.label } })),
+  };
+}
 
 /**
  * Text as Postgres stores it: no NUL characters (refused by UTF-8 columns), no lone surrogates

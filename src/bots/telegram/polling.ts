@@ -20,6 +20,12 @@ export interface LongPollerOptions {
   readonly retryBaseMs: number;
   /** Seconds getUpdates waits for an update before answering empty; default 30. */
   readonly waitSeconds?: number;
+  /**
+   * Chats handled at once from one batch; default 8, under the database pool's 10 connections.
+   * A whole batch at once (up to 100 chats) queued for the pool, and under load the last ones
+   * waited past the pool's 5 s connect timeout, failed and were fetched again.
+   */
+  readonly chatsAtOnce?: number;
 }
 
 /**
@@ -91,17 +97,19 @@ export class LongPoller {
       chains.set(key, [...(chains.get(key) ?? []), update]);
     }
     const retryFrom: number[] = [];
-    await Promise.all(
-      [...chains.values()].map(async (chain) => {
+    const waiting = [...chains.values()];
+    const lane = async () => {
+      for (let chain = waiting.shift(); chain; chain = waiting.shift()) {
         for (const update of chain) {
           // A chat's later updates wait for the one that failed, to keep its order.
           if ((await this.opts.handle(update)) === 'retry') {
             retryFrom.push(update.update_id);
-            return;
+            break;
           }
         }
-      }),
-    );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.chatsAtOnce ?? 8, waiting.length) }, lane));
     return retryFrom.length > 0 ? Math.min(...retryFrom) : (updates.at(-1)?.update_id ?? 0) + 1;
   }
 
