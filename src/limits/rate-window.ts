@@ -21,11 +21,21 @@ export type RateVerdict =
 /** A Redis that has not answered a hit by then is treated as away. */
 const UNANSWERED_MS = 1000;
 
+interface PendingHit {
+  readonly redisKey: string;
+  readonly amount: number;
+  readonly done: (count: { count: number; ttl: number } | null) => void;
+}
+
 /**
  * A fixed-window counter in Redis, shared by every process: the first hit of a key starts its
- * window, and hits past `max` are refused until it ends.
+ * window, and hits past `max` are refused until it ends. Hits made in the same turn of the event
+ * loop (a polled batch's chats, say) go to Redis in one MULTI, one round trip for all of them,
+ * each with its own commands in the order made, so each is counted as if alone.
  */
 export class RateWindow {
+  #pending: PendingHit[] = [];
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -38,14 +48,30 @@ export class RateWindow {
     // the message itself is safe in the database (the service's connection waits for ever).
     if (this.redis.status !== 'ready') return { allowed: true };
     const redisKey = `${this.prefix}:rate:${this.limit.name}:${key}`;
-    const result = await Promise.race([
-      this.redis.multi().incrby(redisKey, amount).pexpire(redisKey, this.limit.windowMs, 'NX').pttl(redisKey).exec(),
+    const result = await new Promise<{ count: number; ttl: number } | null>((done) => {
+      if (this.#pending.push({ redisKey, amount, done }) === 1) setImmediate(() => void this.#flush());
+    });
+    if (result === null) return { allowed: true };
+    if (result.count <= this.limit.max) return { allowed: true };
+    const ttl = Number.isFinite(result.ttl) ? result.ttl : this.limit.windowMs;
+    return { allowed: false, retryAfterMs: Math.max(ttl, 1), first: result.count - amount < this.limit.max + 1 };
+  }
+
+  async #flush(): Promise<void> {
+    const hits = this.#pending;
+    this.#pending = [];
+    const multi = this.redis.multi();
+    for (const { redisKey, amount } of hits) {
+      multi.incrby(redisKey, amount).pexpire(redisKey, this.limit.windowMs, 'NX').pttl(redisKey);
+    }
+    const results = await Promise.race([
+      multi.exec().catch(() => null),
       new Promise<null>((resolve) => setTimeout(() => resolve(null), UNANSWERED_MS).unref()),
     ]);
-    if (result === null) return { allowed: true };
-    const count = Number(result?.[0]?.[1] ?? 0);
-    if (count <= this.limit.max) return { allowed: true };
-    const ttl = Number(result?.[2]?.[1] ?? this.limit.windowMs);
-    return { allowed: false, retryAfterMs: Math.max(ttl, 1), first: count - amount < this.limit.max + 1 };
+    for (const [i, hit] of hits.entries()) {
+      const count = results?.[i * 3]?.[1];
+      const ttl = results?.[i * 3 + 2]?.[1];
+      hit.done(results ? { count: Number(count ?? 0), ttl: Number(ttl ?? Number.NaN) } : null);
+    }
   }
 }

@@ -6,7 +6,7 @@ import { insertMessage } from '../../src/db/outbox.js';
 import { channelFileCache, channelLinks, messages } from '../../src/db/schema.js';
 import { eventually } from '../support/app.js';
 import { PDF } from '../support/files.js';
-import { TelegramPerson, type TelegramWorld, telegramWorld, texts } from './harness.js';
+import { settled, TelegramPerson, type TelegramWorld, telegramWorld, texts } from './harness.js';
 
 let world: TelegramWorld;
 let official: TelegramPerson;
@@ -109,6 +109,26 @@ describe('sending through the outbox', () => {
     await official.say('/menu');
     const [back] = await world.database.db.select().from(channelLinks).where(eq(channelLinks.ownerId, officialId));
     expect(back?.active).toBe(true);
+  });
+
+  it('gives the link back to a person who writes right after blocking the bot, both in one polled batch', async () => {
+    let message: { update_id: number } | undefined;
+    // Pushed while the service is down: its first getUpdates gets both, the block first.
+    await world.restart(() => {
+      world.emulator.push({
+        my_chat_member: {
+          chat: official.chat,
+          from: official.user,
+          date: Math.floor(Date.now() / 1000),
+          old_chat_member: { status: 'member', user: world.emulator.bot },
+          new_chat_member: { status: 'kicked', user: world.emulator.bot, until_date: 0 },
+        },
+      });
+      message = world.emulator.sendText(official.user, '/menu');
+    });
+    await settled(world, message?.update_id ?? 0, official.address);
+    const [back] = await world.database.db.select().from(channelLinks).where(eq(channelLinks.ownerId, officialId));
+    expect(back).toMatchObject({ active: true, lastError: null });
   });
 });
 

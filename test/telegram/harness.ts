@@ -16,8 +16,11 @@ export interface TelegramWorld {
   readonly config: Config;
   readonly adapter: TelegramAdapter;
   readonly app: App;
-  /** Stops the service and starts it again on the same database and bot, as after a crash or a deploy. */
-  restart(): Promise<void>;
+  /**
+   * Stops the service and starts it again on the same database and bot, as after a crash or a
+   * deploy; `whileStopped` runs in between (updates pushed then arrive in one getUpdates batch).
+   */
+  restart(whileStopped?: () => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -59,8 +62,9 @@ export async function telegramWorld(
     get app() {
       return running.app;
     },
-    async restart() {
+    async restart(whileStopped) {
       await running.app.close();
+      whileStopped?.();
       running = await boot();
     },
     async close() {

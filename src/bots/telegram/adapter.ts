@@ -200,6 +200,7 @@ export class TelegramAdapter implements ChannelAdapter {
         const done = new LongPoller({
           telegram: this.bot.telegram,
           handle: (update) => receiver.handle(update),
+          prepare: (updates) => receiver.prepare(updates),
           log: this.#log,
           retryBaseMs: this.#retryBaseMs,
           ...(this.#pollWaitSeconds ? { waitSeconds: this.#pollWaitSeconds } : {}),

@@ -1,4 +1,4 @@
-import { and, eq, like } from 'drizzle-orm';
+import { and, eq, inArray, like } from 'drizzle-orm';
 import type { Db } from '../../db/index.js';
 import { channelLinks } from '../../db/index.js';
 import { REFUSED_PREFIX } from './errors.js';
@@ -17,14 +17,20 @@ export async function dropLink(db: Db, address: string): Promise<void> {
     .where(and(eq(channelLinks.channel, TELEGRAM), eq(channelLinks.address, address), eq(channelLinks.active, true)));
 }
 
-export async function restoreLink(db: Db, address: string): Promise<void> {
+export function restoreLink(db: Db, address: string): Promise<void> {
+  return restoreLinks(db, [address]);
+}
+
+/** restoreLink for the chats of a polled batch, in one statement. */
+export async function restoreLinks(db: Db, addresses: readonly string[]): Promise<void> {
+  if (addresses.length === 0) return;
   await db
     .update(channelLinks)
     .set({ active: true, lastError: null, lastSeenAt: new Date() })
     .where(
       and(
         eq(channelLinks.channel, TELEGRAM),
-        eq(channelLinks.address, address),
+        inArray(channelLinks.address, [...addresses]),
         eq(channelLinks.active, false),
         like(channelLinks.lastError, `${REFUSED_PREFIX}%`),
       ),

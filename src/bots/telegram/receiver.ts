@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Context, Telegraf } from 'telegraf';
 import type { Chat, Message, Update, User } from 'telegraf/types';
-import { conversations, inboundKeyTaken, ping } from '../../db/index.js';
+import { conversations, inboundKeysTaken, inboundKeyTaken, ping } from '../../db/index.js';
 import { AttachmentStore, FileRejectedError } from '../../files/index.js';
 import type { Inbound } from '../../flows/index.js';
 import { isLanguage, type Language, t } from '../../i18n/index.js';
@@ -11,7 +11,7 @@ import { Buttons, type PressContext } from './buttons.js';
 import { describeFailure } from './errors.js';
 import { TELEGRAM } from './health.js';
 import { incomingFile, storeIncomingFile } from './incoming-files.js';
-import { dropLink, restoreLink } from './links.js';
+import { dropLink, restoreLink, restoreLinks } from './links.js';
 import { isGroup, languageHint, messageInbound, pressInbound, textForBot, updateKey, whoAndWhere } from './updates.js';
 
 /** An update failing this often while the database answers is taken to be one that always will. */
@@ -32,6 +32,9 @@ export class UpdateReceiver {
   readonly #attachments: AttachmentStore;
   readonly #buttons: Buttons;
   readonly #failures = new Map<number, number>();
+  /** What prepare learnt of the current polled batch, by update_id: taken or not, link restored. */
+  #taken = new Map<number, boolean>();
+  #restored = new Set<number>();
 
   constructor(app: ChannelHost, bot: Telegraf) {
     this.#app = app;
@@ -88,6 +91,45 @@ export class UpdateReceiver {
     }
   }
 
+  /**
+   * Asks the database about a polled batch in two statements rather than two per update: which
+   * updates were already handled (a redelivery), and gives back the links Telegram took from the
+   * private chats writing in it (writing proves the bot is not blocked). A chat with a
+   * my_chat_member update in the batch is left to its updates, in their order. On any failure the
+   * updates ask for themselves, as a webhook's do.
+   */
+  async prepare(updates: readonly Update[]): Promise<void> {
+    this.#taken = new Map();
+    this.#restored = new Set();
+    const botId = this.#bot.botInfo?.id;
+    if (botId === undefined) return;
+    const db = this.#app.database.db;
+    try {
+      const taken = await inboundKeysTaken(
+        db,
+        TELEGRAM,
+        updates.map((u) => updateKey(botId, u.update_id)),
+      );
+      const membership = new Set(updates.flatMap((u) => ('my_chat_member' in u ? [u.my_chat_member.chat.id] : [])));
+      const writing = updates.filter(
+        (u) =>
+          !taken.has(updateKey(botId, u.update_id)) &&
+          'message' in u &&
+          !isGroup(u.message.chat) &&
+          !membership.has(u.message.chat.id),
+      );
+      await restoreLinks(
+        db,
+        writing.map((u) => String((u as Update.MessageUpdate).message.chat.id)),
+      );
+      for (const u of updates) this.#taken.set(u.update_id, taken.has(updateKey(botId, u.update_id)));
+      for (const u of writing) this.#restored.add(u.update_id);
+    } catch {
+      this.#taken = new Map();
+      this.#restored = new Set();
+    }
+  }
+
   async #onMessage(ctx: Context, message: Message): Promise<void> {
     const from = message.from;
     // Anonymous group admins and channels posting into a group cannot be told apart from each other.
@@ -98,7 +140,7 @@ export class UpdateReceiver {
     // A sender over the limit is dropped here, before their file is downloaded or the flows run.
     if (!(await this.#admit(message.chat, from))) return;
     const db = this.#app.database.db;
-    if (!group) await restoreLink(db, String(message.chat.id));
+    if (!group && !this.#restored.delete(ctx.update.update_id)) await restoreLink(db, String(message.chat.id));
 
     let attachment: Inbound['attachment'];
     const file = incomingFile(message, this.#attachments.maxBytes);
@@ -175,7 +217,12 @@ export class UpdateReceiver {
     return this.#app.senderLimit.admit({ channel: TELEGRAM, ...whoAndWhere(chat, from), ...languageHint(from) });
   }
 
-  #seen(botId: number, updateId: number): Promise<boolean> {
+  async #seen(botId: number, updateId: number): Promise<boolean> {
+    const known = this.#taken.get(updateId);
+    if (known !== undefined) {
+      this.#taken.delete(updateId);
+      return known;
+    }
     return inboundKeyTaken(this.#app.database.db, TELEGRAM, updateKey(botId, updateId));
   }
 }
