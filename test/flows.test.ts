@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -369,6 +370,26 @@ describe('checking a ticket', () => {
     await stranger.send('halo');
     await stranger.send('menu');
     expect(texts(await stranger.send(`status ${ticket}`))).toContain('tidak kami temukan');
+  });
+
+  it('is a button on the receipt, working from wherever the chat went since; its other button opens the menu', async () => {
+    const { chat, ticket } = await fileComplaint('Sari');
+    const receipt = chat.received.find((m) => m.text.includes(ticket) && m.text.includes('paling lambat'));
+    expect(receipt?.choices.map((c) => c.label)).toEqual(['Cek Status', 'Menu utama']);
+    // Somewhere else by now: writing a second complaint.
+    await chat.send('menu');
+    await chat.send('2');
+    expect(chat.last().text).toContain('Apa yang ingin Anda sampaikan');
+    const press = (label: string) => {
+      const choice = receipt?.choices.find((c) => c.label === label);
+      return app.flows
+        .handle({ channel: 'test', address: chat.address, key: randomUUID(), choice: choice?.value ?? '' })
+        .then(() => chat.settle());
+    };
+    const status = texts(await press('Cek Status'));
+    expect(status).toContain(`Tiket ${ticket}`);
+    expect(status).toContain('Riwayat');
+    expect(texts(await press('Menu utama'))).toContain('Silakan pilih menu');
   });
 
   it('speaks English after /lang en', async () => {

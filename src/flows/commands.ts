@@ -38,8 +38,10 @@ export async function routeCommand(ctx: FlowContext, text: string | null, choice
     await answerSurveyToken(ctx, choice);
     return true;
   }
-  if (!text) return false;
-  const match = /^(\/?)([a-z]+)(?:@\w+)?(?:\s+(\S.*))?$/i.exec(text);
+  // A button whose value is a command (the receipt's "/status <tiket>") works like the typed command.
+  const command = choice?.startsWith('/') ? choice : text;
+  if (!command) return false;
+  const match = /^(\/?)([a-z]+)(?:@\w+)?(?:\s+(\S.*))?$/i.exec(command);
   if (!match) return false;
   const slash = match[1] === '/';
   const name = (match[2] ?? '').toLowerCase();

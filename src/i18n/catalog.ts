@@ -6,6 +6,8 @@ type Catalog = Record<string, string>;
 const id: Catalog = {
   'case.received':
     'Terima kasih. Tiket Anda {ticket} telah kami terima: {status}. Tahap ini selesai paling lambat {due}. Anda akan dikabari setiap ada perkembangan; cek kapan saja dengan menu Cek Status.',
+  'case.receipt.status': 'Cek Status',
+  'case.receipt.menu': 'Menu utama',
   'case.update': 'Kabar tiket {ticket}: {status}.',
   'case.closed': 'Tiket {ticket} telah selesai ditindaklanjuti ({outcome}). Terima kasih atas partisipasi Anda.',
   'case.tindak_lanjut': 'Tindak lanjut: {text}',
@@ -63,6 +65,8 @@ const id: Catalog = {
 const en: Catalog = {
   'case.received':
     'Thank you. Your ticket {ticket} has been received: {status_en}. This stage ends by {due} at the latest. We will tell you of every step; check it any time with Check Status.',
+  'case.receipt.status': 'Check status',
+  'case.receipt.menu': 'Main menu',
   'case.update': 'Update on ticket {ticket}: {status_en}.',
   'case.closed': 'Ticket {ticket} has been completed ({outcome}). Thank you for taking part.',
   'case.tindak_lanjut': 'Follow-up: {text}',

@@ -96,23 +96,41 @@ export async function renderMessage(
     id: row.id,
     address: row.address ?? '',
     text,
-    choices: row.choices.map((c, i) => ({
-      value:
-        c.action === ASK_REPORTER_CHOICE && row.instanceId
-          ? askReporterToken(signer, row.instanceId)
-          : c.action === ANSWER_REPORTER_CHOICE && row.caseId
-            ? answerReporterToken(signer, row.caseId)
-            : stepButtons && row.instanceId
-              ? actionToken(signer, row.instanceId, i)
-              : row.caseId && row.template === 'case.closed'
-                ? confirmToken(signer, row.caseId, c.action.endsWith('sudah') ? 'sudah' : ('belum' as ConfirmAnswer))
-                : row.caseId && row.template === 'survey.offer'
-                  ? surveyToken(signer, row.caseId, c.action.endsWith('lewati') ? 'lewati' : 'isi')
-                  : c.action,
-      label: language === 'en' ? (c.label.en ?? c.label.id) : c.label.id,
-    })),
+    choices:
+      row.template === 'case.received' && params.ticket
+        ? receiptChoices(language, params.ticket)
+        : row.choices.map((c, i) => ({
+            value:
+              c.action === ASK_REPORTER_CHOICE && row.instanceId
+                ? askReporterToken(signer, row.instanceId)
+                : c.action === ANSWER_REPORTER_CHOICE && row.caseId
+                  ? answerReporterToken(signer, row.caseId)
+                  : stepButtons && row.instanceId
+                    ? actionToken(signer, row.instanceId, i)
+                    : row.caseId && row.template === 'case.closed'
+                      ? confirmToken(
+                          signer,
+                          row.caseId,
+                          c.action.endsWith('sudah') ? 'sudah' : ('belum' as ConfirmAnswer),
+                        )
+                      : row.caseId && row.template === 'survey.offer'
+                        ? surveyToken(signer, row.caseId, c.action.endsWith('lewati') ? 'lewati' : 'isi')
+                        : c.action,
+            label: language === 'en' ? (c.label.en ?? c.label.id) : c.label.id,
+          })),
     ...(params.documentUrl ? { document: { url: params.documentUrl, name: params.documentName ?? 'dokumen' } } : {}),
   };
+}
+
+/**
+ * What a reporter does next after the receipt: check the ticket, or go back to the menu. Command
+ * values ("/status <tiket>") work from whatever conversation the chat is in by then.
+ */
+function receiptChoices(language: Language, ticket: string): OutgoingMessage['choices'] {
+  return [
+    { value: `/status ${ticket}`, label: t(language, 'case.receipt.status') },
+    { value: '/menu', label: t(language, 'case.receipt.menu') },
+  ];
 }
 
 async function statusLinkOf(

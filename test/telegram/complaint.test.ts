@@ -37,6 +37,17 @@ describe('a stakeholder on Telegram', () => {
     const receipt = texts(await budi.press('Kirim'));
     const ticket = /SMS-\d{4}-\d{6}/.exec(receipt)?.[0];
     expect(ticket, receipt).toBeDefined();
+    // The receipt leads on: its buttons check the ticket (shown here) and go back to the menu.
+    expect(budi.last().text).toContain(ticket);
+    expect(
+      budi
+        .last()
+        .reply_markup?.inline_keyboard.flat()
+        .map((b) => b.text),
+    ).toEqual(['Cek Status', 'Menu utama']);
+    const status = texts(await budi.press('Cek Status'));
+    expect(status).toContain(`Tiket ${ticket} (Keluhan)`);
+    expect(status).toContain('Riwayat');
 
     const [row] = await world.database.db
       .select()
