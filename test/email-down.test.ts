@@ -53,7 +53,7 @@ describe('a mail server that is down', () => {
       const [sent] = await database.db.select().from(messages).where(eq(messages.id, failed.id));
       return sent?.status === 'sent';
     });
-  }, 40_000);
+  }, 90_000);
 });
 
 describe('no SMTP_URL', () => {

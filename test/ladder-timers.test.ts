@@ -154,5 +154,5 @@ describe('a ladder with a heads-up before the deadline and a ceiling (real BullM
       const events = await eventsOf(caseId);
       expect(events.filter((e) => e.kind === 'reminded' || e.kind === 'escalated')).toEqual([]);
     });
-  }, 20_000);
+  }, 90_000);
 });

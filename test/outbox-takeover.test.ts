@@ -95,5 +95,5 @@ describe('when the process sending a message dies mid-send', () => {
       await second.close();
       await queues.close();
     }
-  }, 40_000);
+  }, 90_000);
 });

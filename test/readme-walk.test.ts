@@ -133,7 +133,7 @@ describe("the README's first walk, on a fresh data folder", () => {
     const config = loadConfig(env);
     app = await startApp(config, createLogger(config), { queuePrefix: `siput-walk-${randomUUID()}` });
     web = await buildWeb(app);
-  }, 120_000);
+  }, 300_000);
 
   it('runs every command and reaches the Kasubag TL’s approval in the chat', async () => {
     expect(codes).toHaveLength(2);

@@ -66,7 +66,7 @@ describe.runIf(run)('on Redis Sentinel, when the replica is promoted mid-burst',
     await app?.close().catch(() => {});
     await database?.close();
     await set?.stop();
-  }, 30_000);
+  }, 90_000);
 
   it('follows the new master: every reminder fires once and every message is sent once', async () => {
     expect(await set.masterNow()).toBe(set.masterPort);

@@ -33,7 +33,7 @@ export async function testApp(database: Database, config: Config, opts: AppOptio
 export async function eventually<T>(
   what: string,
   check: () => Promise<T | undefined | null | false>,
-  ms = 10_000,
+  ms = 30_000,
 ): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {

@@ -57,5 +57,5 @@ describe('after a close WhatsApp may recover from', () => {
     await stateIs(app, 'connected');
     third.drop(DisconnectReason.unavailableService, 'Service Unavailable');
     expect(detailOf(await stateIs(app, 'reconnecting'))).toMatchObject({ attempt: 1, code: 503 });
-  }, 30_000);
+  }, 90_000);
 });
