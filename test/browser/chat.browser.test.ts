@@ -277,5 +277,5 @@ describe('a complaint across three browsers', () => {
     expect(await heard(citizen, `Tiket ${ticket}`)).toContain('Riwayat');
     await accessible(citizen);
     for (const page of [citizen, ...Object.values(officials)]) await page.context().close();
-  }, 120_000);
+  }, 240_000);
 });
