@@ -5,6 +5,7 @@ import {
   cases,
   type InsertOptions,
   insertMessages,
+  insertUnnested,
   type QueuedMessage,
   stepInstances,
 } from '../db/index.js';
@@ -21,25 +22,21 @@ export async function loadCaseForUpdate(tx: Tx, caseId: string): Promise<CaseSta
 }
 
 /**
- * Loads many cases with their open steps in two statements, locking the rows in id order (so
- * two batches that share cases wait for each other instead of deadlocking). Cases not found
+ * Loads many cases with their open steps in one statement, locking the case rows in id order
+ * (so two batches that share cases wait for each other instead of deadlocking). Cases not found
  * are left out.
  */
 export async function loadCasesForUpdate(tx: Tx, caseIds: readonly string[]): Promise<Map<string, CaseState>> {
   const out = new Map<string, CaseState>();
   if (caseIds.length === 0) return out;
   const rows = await tx
-    .select()
+    .select({ row: cases, step: stepInstances })
     .from(cases)
+    .leftJoin(stepInstances, eq(stepInstances.id, cases.openInstanceId))
     .where(inArray(cases.id, [...caseIds]))
     .orderBy(asc(cases.id))
-    .for('update');
-  const openIds = rows.flatMap((r) => (r.openInstanceId ? [r.openInstanceId] : []));
-  const steps =
-    openIds.length > 0 ? await tx.select().from(stepInstances).where(inArray(stepInstances.id, openIds)) : [];
-  const stepById = new Map(steps.map((s) => [s.id, s]));
-  for (const row of rows)
-    out.set(row.id, stateOf(row, row.openInstanceId ? stepById.get(row.openInstanceId) : undefined));
+    .for('update', { of: cases });
+  for (const { row, step } of rows) out.set(row.id, stateOf(row, step ?? undefined));
   return out;
 }
 
@@ -283,38 +280,43 @@ export async function saveTimerBatch(
   if (simple.length === 0) return out;
 
   const steps = simple.flatMap(({ after }) => (after.openStep ? [{ caseId: after.id, open: after.openStep }] : []));
-  await tx
-    .insert(stepInstances)
-    .values(
-      steps.map(({ caseId, open }) => ({
-        id: open.instanceId,
-        caseId,
-        seq: open.seq,
-        stepId: open.stepId,
-        enteredAt: open.enteredAt,
-        ...openStepValues(open),
-      })),
-    )
-    .onConflictDoUpdate({
-      target: stepInstances.id,
-      set: {
-        assigneeId: sql`excluded.assignee_id`,
-        onBehalfOf: sql`excluded.on_behalf_of`,
-        dueAt: sql`excluded.due_at`,
-        nextRung: sql`excluded.next_rung`,
-        nextTimerAt: sql`excluded.next_timer_at`,
-        escalationLevel: sql`excluded.escalation_level`,
-        pausedAt: sql`excluded.paused_at`,
-        pauseUntil: sql`excluded.pause_until`,
-        pausedMs: sql`excluded.paused_ms`,
-        pauseRung: sql`excluded.pause_rung`,
-        clockEpoch: sql`excluded.clock_epoch`,
-      },
-    });
-  const audits = simple.flatMap(({ after, effects }) =>
-    effects.flatMap((e) => (e.type === 'audit' ? [auditRow(after.id, e.entry)] : [])),
+  await insertUnnested(
+    tx,
+    'step_instances',
+    STEP_COLUMNS,
+    steps.map(({ caseId, open }) => ({
+      id: open.instanceId,
+      case_id: caseId,
+      seq: open.seq,
+      step_id: open.stepId,
+      entered_at: open.enteredAt,
+      assignee_id: open.assigneeId,
+      on_behalf_of: open.onBehalfOf,
+      due_at: open.dueAt,
+      next_rung: open.nextRung,
+      next_timer_at: open.nextTimerAt,
+      escalation_level: open.escalationLevel,
+      paused_at: open.pausedAt ?? null,
+      pause_until: open.pauseUntil ?? null,
+      paused_ms: open.pausedMs ?? 0,
+      pause_rung: open.pauseRung ?? null,
+      clock_epoch: open.clockEpoch ?? 0,
+    })),
+    sql`on conflict (id) do update set ${sql.raw(
+      Object.keys(STEP_COLUMNS)
+        .filter((c) => !STEP_KEPT.has(c))
+        .map((c) => `${c} = excluded.${c}`)
+        .join(', '),
+    )}`,
   );
-  if (audits.length > 0) await tx.insert(caseEvents).values(audits);
+  await insertUnnested(
+    tx,
+    'case_events',
+    AUDIT_COLUMNS,
+    simple.flatMap(({ after, effects }) =>
+      effects.flatMap((e) => (e.type === 'audit' ? [auditColumns(after.id, e.entry)] : [])),
+    ),
+  );
   const messages = await insertMessages(
     tx,
     simple.flatMap(({ effects }) =>
@@ -331,6 +333,57 @@ export async function saveTimerBatch(
   );
   out.push({ messages, timers });
   return out;
+}
+
+/** The open step's columns a timer batch writes; the step's identity and entry stay as they were. */
+const STEP_COLUMNS = {
+  id: 'text',
+  case_id: 'text',
+  seq: 'integer',
+  step_id: 'text',
+  entered_at: 'timestamptz',
+  assignee_id: 'text',
+  on_behalf_of: 'text',
+  due_at: 'timestamptz',
+  next_rung: 'integer',
+  next_timer_at: 'timestamptz',
+  escalation_level: 'integer',
+  paused_at: 'timestamptz',
+  pause_until: 'timestamptz',
+  paused_ms: 'bigint',
+  pause_rung: 'integer',
+  clock_epoch: 'integer',
+} as const;
+const STEP_KEPT = new Set(['id', 'case_id', 'seq', 'step_id', 'entered_at']);
+
+const AUDIT_COLUMNS = {
+  case_id: 'text',
+  at: 'timestamptz',
+  kind: 'text',
+  actor: 'text',
+  instance_id: 'text',
+  step_id: 'text',
+  action: 'text',
+  note: 'text',
+  attachments: 'jsonb',
+  absent: 'jsonb',
+  target: 'text',
+} as const;
+
+function auditColumns(caseId: string, a: AuditEntry) {
+  return {
+    case_id: caseId,
+    at: a.at,
+    kind: a.kind,
+    actor: a.actor,
+    instance_id: a.instanceId,
+    step_id: a.stepId,
+    action: a.action,
+    note: a.note,
+    attachments: a.attachments,
+    absent: a.absent,
+    target: a.target,
+  };
 }
 
 /** A transition that keeps the same step open and only writes audit rows, messages to officials and timers. */

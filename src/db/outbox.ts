@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray, isNull, ne, or } from 'drizzle-orm';
 import type { Recipient } from '../sop/index.js';
+import { insertUnnested } from './bulk-insert.js';
 import type { Tx } from './client.js';
 import { channelLinks, messages, officials, stakeholders, stepInstances } from './schema.js';
 
@@ -205,9 +206,41 @@ export async function insertMessages(
     const email = to.kind === 'stakeholder' ? emails.get(to.id) : null;
     return [row(to, links.get(linkKey(to)) ?? (email ? { channel: EMAIL_CHANNEL, address: email } : undefined))];
   });
-  await tx.insert(messages).values(rows);
+  // One parameter per column (a burst's reminders come a hundred at a time), in the given order.
+  await insertUnnested(
+    tx,
+    'messages',
+    MESSAGE_COLUMNS,
+    rows.map((r) => ({
+      id: r.id,
+      case_id: r.caseId,
+      instance_id: r.instanceId,
+      template: r.template,
+      params: r.params,
+      choices: r.choices,
+      recipient_kind: r.recipientKind,
+      recipient_id: r.recipientId,
+      channel: r.channel,
+      address: r.address,
+      status: r.status,
+    })),
+  );
   return rows.flatMap((r) => (r.channel ? [{ id: r.id, channel: r.channel }] : []));
 }
+
+const MESSAGE_COLUMNS = {
+  id: 'text',
+  case_id: 'text',
+  instance_id: 'text',
+  template: 'text',
+  params: 'jsonb',
+  choices: 'jsonb',
+  recipient_kind: 'text',
+  recipient_id: 'text',
+  channel: 'text',
+  address: 'text',
+  status: 'text',
+} as const;
 
 const linkKey = (p: { kind: string; id: string }) => `${p.kind}:${p.id}`;
 

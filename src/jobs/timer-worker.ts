@@ -4,16 +4,18 @@ import type { CaseService, TimerCommand } from '../cases/index.js';
 import type { Logger } from '../log.js';
 import { FINAL_JOB, TIMERS_QUEUE, type TimerJob, type TimersQueueJob } from './queues.js';
 
-/**
- * Timer jobs held at once. Each waits in TimerBatches for the next batch, so this bounds the
- * batch size too: deadlines due together (a weekend's, at Monday's opening) go in batches of up
- * to MAX_BATCH instead of one transaction each.
- */
-export const DEFAULT_TIMER_CONCURRENCY = 200;
 /** Timers fired in one transaction at most. */
-const MAX_BATCH = 100;
+const MAX_BATCH = 200;
 /** Batches in flight at once: one being written while the next is gathered and started. */
 const MAX_RUNNING = 2;
+/**
+ * Timer jobs held at once. Each waits in TimerBatches for the next batch, so this bounds the
+ * batches too: deadlines due together (a weekend's, at Monday's opening) go in batches of up to
+ * MAX_BATCH instead of one transaction each. Room for one more batch than run at once: with no
+ * more than the running batches hold, a finished batch's place was taken by the few jobs fetched
+ * first, and batches of 100 alternated with batches of 1 to 9 in a burst.
+ */
+export const DEFAULT_TIMER_CONCURRENCY = MAX_BATCH * (MAX_RUNNING + 1);
 
 export interface TimerWorkerOptions {
   readonly cases: CaseService;
