@@ -82,6 +82,8 @@ export interface App {
   /** Redis key prefix of the queues and of the web chat's pub/sub topics. */
   readonly prefix: string;
   readonly workers: readonly Worker[];
+  /** Starts an outbox worker for `channel`, set up as the app's own (an adapter's channel sending from one process). */
+  outboxWorker(channel: Channel): Worker;
   readonly adapters: readonly ChannelAdapter[];
   /** "This message by email instead", for a stakeholder their chat cannot reach; off without SMTP_URL. */
   readonly emailFallback: EmailFallback;
@@ -192,6 +194,22 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
   const adapters = opts.adapters ?? [];
   for (const a of adapters) channels.set(a.channel.name, a.channel);
 
+  const onLinePaused = lineAlert({ db: database.db, queues, unitId: config.DEFAULT_UNIT, log });
+  const outboxWorker = (channel: Channel) =>
+    startOutboxWorker({
+      db: database.db,
+      channel,
+      connection,
+      prefix,
+      log,
+      signer,
+      defaultZone: config.TZ_DEFAULT,
+      publicUrl: publicBaseUrl(config),
+      onUnreached: (messageId) => emailFallback.instead(messageId),
+      onLinePaused,
+      attachmentLinks,
+    });
+
   const workers: Worker[] = [];
   let timer: NodeJS.Timeout | undefined;
   let watch: ChannelWatch | undefined;
@@ -267,23 +285,10 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
         unattachedHours: config.UNATTACHED_UPLOAD_HOURS,
       }),
     );
-    const onLinePaused = lineAlert({ db: database.db, queues, unitId: config.DEFAULT_UNIT, log });
+    // A channel only the holder of its connection can send through gets its worker from its adapter.
+    const fromHolder = new Set(adapters.filter((a) => a.sendsFromHolderOnly).map((a) => a.channel.name));
     for (const channel of channels.values()) {
-      workers.push(
-        startOutboxWorker({
-          db: database.db,
-          channel,
-          connection,
-          prefix,
-          log,
-          signer,
-          defaultZone: config.TZ_DEFAULT,
-          publicUrl: publicBaseUrl(config),
-          onUnreached: (messageId) => emailFallback.instead(messageId),
-          onLinePaused,
-          attachmentLinks,
-        }),
-      );
+      if (!fromHolder.has(channel.name)) workers.push(outboxWorker(channel));
     }
   }
 
@@ -308,6 +313,7 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
     connection,
     prefix,
     workers,
+    outboxWorker,
     adapters,
     emailFallback,
     survey,

@@ -35,6 +35,7 @@ describe('queuing while the Redis connection is still being made', () => {
     const { queues } = queuesOn('redis://127.0.0.1:1');
     const started = Date.now();
     await expect(queues.addMessage(randomUUID(), 'log')).rejects.toBeInstanceOf(QueueUnavailableError);
-    expect(Date.now() - started).toBeLessThan(3000);
+    // Its bound is a second; a busy machine may add some, but not the ever of BullMQ's own wait.
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

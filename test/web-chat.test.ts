@@ -312,7 +312,8 @@ describe('live messages', () => {
     const started = Date.now();
     await other.close();
     await ended;
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Well under the test's timeout, which a close waiting on the page would reach.
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('start a session for a page that has none', async () => {

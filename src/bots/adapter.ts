@@ -29,7 +29,8 @@ export interface ChannelHost {
   readonly connection: Redis;
   /** Redis key prefix of the queues and of the web chat's pub/sub topics. */
   readonly prefix: string;
-  readonly workers: readonly Worker[];
+  /** Starts an outbox worker for `channel`, set up as the app sets up its own (links, fallbacks, alerts). */
+  outboxWorker(channel: Channel): Worker;
   /** "This message by email instead", for a stakeholder their chat cannot reach. */
   readonly emailFallback: EmailFallback;
 }
@@ -40,6 +41,13 @@ export interface ChannelHost {
  */
 export interface ChannelAdapter {
   readonly channel: Channel;
+  /**
+   * True when only the process holding the platform's connection can send (WhatsApp's one socket):
+   * the adapter runs the channel's outbox worker itself (host.outboxWorker) while it holds the
+   * connection, and no other process runs one. A worker that cannot send would otherwise draw the
+   * channel's messages only to put them back, again and again, while the holder's worker waited.
+   */
+  readonly sendsFromHolderOnly?: boolean;
   /**
    * Called once in every process (whatever ROLE says) as soon as the app is built, before start and
    * registerRoutes: gives the outbound side what sending needs (database, documents, Redis), since

@@ -2,7 +2,7 @@ import { isJidBroadcast, isJidGroup, isJidNewsletter, jidNormalizedUser } from '
 import type { Worker } from 'bullmq';
 import type { Config } from '../../config.js';
 import { AttachmentStore } from '../../files/index.js';
-import { Lease, lineAlert, outboxQueueName, startOutboxWorker } from '../../jobs/index.js';
+import { Lease } from '../../jobs/index.js';
 import { zoneOf } from '../../sop/index.js';
 import type { ChannelAdapter, ChannelHost } from '../adapter.js';
 import { WebChannel } from '../web-channel.js';
@@ -57,7 +57,8 @@ interface Running {
   readonly connection: Connection;
   readonly receiver: Receiver;
   readonly status: ChannelStatus;
-  readonly worker: Worker | undefined;
+  /** Closes the outbox worker this process runs while it holds the socket. */
+  readonly stopSending: () => Promise<void>;
   readonly housekeeping: NodeJS.Timeout;
 }
 
@@ -67,6 +68,8 @@ interface Running {
  */
 export class WhatsAppAdapter implements ChannelAdapter {
   readonly channel: WhatsAppChannel;
+  // Only the socket's holder can send: it alone runs WhatsApp's outbox worker (see ChannelAdapter).
+  readonly sendsFromHolderOnly = true;
   #running: Running | undefined;
 
   constructor(
@@ -204,19 +207,17 @@ export class WhatsAppAdapter implements ChannelAdapter {
       ...(this.opts.lockTtlMs ? { ttlMs: this.opts.lockTtlMs } : {}),
     });
     this.channel.attach(sender, () => lock.held && connection.active);
-    // ROLE=bot runs no outbox workers, yet only this process can send: it runs WhatsApp's own.
-    const worker = app.workers.some((w) => w.name === outboxQueueName(CHANNEL))
-      ? undefined
-      : startOutboxWorker({
-          db,
-          channel: this.channel,
-          connection: app.connection,
-          prefix: app.prefix,
-          log: app.log,
-          signer: app.signer,
-          defaultZone: config.TZ_DEFAULT,
-          onLinePaused: lineAlert({ db, queues: app.queues, unitId: config.DEFAULT_UNIT, log: app.log }),
-        });
+    // WhatsApp's messages are drawn from the queue only while this process holds the socket, whatever
+    // ROLE says: a worker elsewhere could only put them back, and kept the holder's worker waiting.
+    let worker: Worker | undefined;
+    const startSending = () => {
+      worker ??= app.outboxWorker(this.channel);
+    };
+    const stopSending = async () => {
+      const closing = worker;
+      worker = undefined;
+      await closing?.close();
+    };
     let tidying = false;
     const housekeeping = setInterval(() => {
       if (tidying || !lock.held) return;
@@ -228,19 +229,30 @@ export class WhatsAppAdapter implements ChannelAdapter {
         });
     }, this.opts.housekeepingMs ?? 2000);
     housekeeping.unref();
-    this.#running = { lock, connection, receiver, status, worker, housekeeping };
-    await lock.start({ acquired: () => connection.start(), lost: () => connection.stop() });
+    this.#running = { lock, connection, receiver, status, stopSending, housekeeping };
+    await lock.start({
+      acquired: () => {
+        startSending();
+        return connection.start();
+      },
+      // The socket goes at once (another process may be opening its own); sends in hand then find
+      // no socket and go back to the queue for the new holder.
+      lost: async () => {
+        await connection.stop();
+        await stopSending();
+      },
+    });
   }
 
   async stop(): Promise<void> {
     const running = this.#running;
     if (!running) return;
     this.#running = undefined;
-    const { lock, connection, receiver, status, worker, housekeeping } = running;
+    const { lock, connection, receiver, status, stopSending, housekeeping } = running;
     clearInterval(housekeeping);
     await lock.stop();
     this.channel.attach(undefined);
-    await worker?.close();
+    await stopSending();
     const held = lock.held;
     await connection.stop();
     await receiver.drain();

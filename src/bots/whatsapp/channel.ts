@@ -8,9 +8,9 @@ import type { Sender } from './sender.js';
 const ELSEWHERE_RETRY_MS = 2_000;
 
 /**
- * WhatsApp as the outbox sees it. Only the process holding the socket can send; an outbox worker
- * in any other process (ROLE=worker, or a standby) puts the message back for later without
- * counting an attempt, and the holder's worker picks it up.
+ * WhatsApp as the outbox sees it. Only the process holding the socket can send, and only it runs
+ * WhatsApp's outbox worker (see WhatsAppAdapter). A send that worker still had in hand as the
+ * socket was handed over goes back to the queue, its BullMQ attempts untouched, for the new holder.
  */
 export class WhatsAppChannel implements Channel {
   readonly name = CHANNEL;

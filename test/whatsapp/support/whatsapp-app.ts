@@ -160,22 +160,14 @@ export class WhatsAppPerson {
     return this.fresh();
   }
 
-  /**
-   * Waits until nothing is pending for this chat. Where two services run WhatsApp, a worker without
-   * the socket puts a message back for 2 s each time it draws it, so a few draws in a row on a busy
-   * machine outlast the usual 10 s.
-   */
+  /** Waits until nothing is pending for this chat. */
   async delivered(): Promise<void> {
-    await eventually(
-      `the outbox to deliver to ${this.jid}`,
-      async () => {
-        const pending = await this.app.database.db
-          .select({ id: messages.id })
-          .from(messages)
-          .where(and(eq(messages.address, this.jid), eq(messages.status, 'pending')));
-        return pending.length === 0;
-      },
-      90_000,
-    );
+    await eventually(`the outbox to deliver to ${this.jid}`, async () => {
+      const pending = await this.app.database.db
+        .select({ id: messages.id })
+        .from(messages)
+        .where(and(eq(messages.address, this.jid), eq(messages.status, 'pending')));
+      return pending.length === 0;
+    });
   }
 }
