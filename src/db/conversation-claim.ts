@@ -1,9 +1,11 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from './client.js';
 import type { InboundRecord } from './inbound-messages.js';
+import { chatMessageRows, type NewMessage, type QueuedMessage } from './outbox.js';
 import { queryRows } from './raw.js';
+import { conversations, messages } from './schema.js';
 
-/** A conversation as the flows move it on. */
+/** A conversation as the flows move it on and save it. */
 export interface StoredConversation {
   readonly language: string;
   readonly flow: string;
@@ -106,4 +108,28 @@ function ownerOf(row: ClaimRow): LinkOwner | null {
     };
   }
   return null;
+}
+
+/**
+ * Saves the conversation as the message left it and puts its replies in the outbox, in one
+ * statement (a data-modifying WITH) rather than two; the replies keep the order given.
+ */
+export async function saveConversation(
+  tx: Tx,
+  at: { readonly channel: string; readonly address: string },
+  state: StoredConversation,
+  replies: { readonly address: string; readonly list: readonly NewMessage[] },
+): Promise<QueuedMessage[]> {
+  const save = tx
+    .update(conversations)
+    .set({ language: state.language, flow: state.flow, step: state.step, data: state.data, updatedAt: sql`now()` })
+    .where(and(eq(conversations.channel, at.channel), eq(conversations.address, at.address)));
+  if (replies.list.length === 0) {
+    await save;
+    return [];
+  }
+  const rows = chatMessageRows(at.channel, replies.address, replies.list);
+  const saved = tx.$with('saved').as(save.returning({ channel: conversations.channel }));
+  await tx.with(saved).insert(messages).values(rows);
+  return rows.map((row) => ({ id: row.id, channel: at.channel }));
 }

@@ -6,6 +6,7 @@ export {
   type ClaimedConversation,
   claimConversation,
   type LinkOwner,
+  saveConversation,
 } from './conversation-claim.js';
 export { DirectoryError } from './errors.js';
 export { claimInboundKey, inboundKeysTaken, inboundKeyTaken, releaseInboundKeys } from './inbound-messages.js';
@@ -19,7 +20,6 @@ export {
   forwardByEmail,
   type InsertOptions,
   insertChatMessage,
-  insertChatMessages,
   insertMessage,
   insertMessages,
   type NewMessage,

@@ -134,19 +134,24 @@ export async function insertChatMessage(
   address: string,
   message: NewMessage,
 ): Promise<QueuedMessage> {
-  const [queued] = await insertChatMessages(tx, channel, address, [message]);
-  return queued as QueuedMessage;
+  const id = randomUUID();
+  await tx.insert(messages).values({
+    ...rowOf(id, message),
+    recipientKind: 'chat',
+    recipientId: address,
+    channel,
+    address,
+    status: 'pending',
+  });
+  return { id, channel };
 }
 
-/** insertChatMessage for several replies to one chat, in one statement, in the given order. */
-export async function insertChatMessages(
-  tx: Tx,
-  channel: string,
-  address: string,
-  list: readonly NewMessage[],
-): Promise<QueuedMessage[]> {
-  if (list.length === 0) return [];
-  const rows = list.map((message) => ({
+/**
+ * The outbox rows of replies to one chat. Written in one VALUES list they take their seq numbers
+ * in the order given, so the chat gets them in that order.
+ */
+export function chatMessageRows(channel: string, address: string, list: readonly NewMessage[]) {
+  return list.map((message) => ({
     ...rowOf(randomUUID(), message),
     recipientKind: 'chat',
     recipientId: address,
@@ -154,9 +159,6 @@ export async function insertChatMessages(
     address,
     status: 'pending' as const,
   }));
-  // One VALUES list takes its seq numbers in the order written, so the chat gets them in that order.
-  await tx.insert(messages).values(rows);
-  return rows.map((row) => ({ id: row.id, channel }));
 }
 
 /**

@@ -4,8 +4,8 @@ import {
   type ClaimedConversation,
   claimConversation,
   conversations,
-  insertChatMessages,
   type NewMessage,
+  saveConversation,
 } from '../db/index.js';
 import { isLanguage, t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
@@ -50,12 +50,11 @@ export class FlowRuntime {
 
       const ctx = this.#context(tx, inbound, now, claimed);
       await this.#route(ctx, claimed.started);
-      await this.#save(tx, inbound, ctx);
-      const queued = await insertChatMessages(
+      const queued = await saveConversation(
         tx,
-        inbound.channel,
-        inbound.replyTo ?? inbound.address,
-        ctx.replies.map(replyMessage),
+        inbound,
+        { language: ctx.language, ...ctx.state },
+        { address: inbound.replyTo ?? inbound.address, list: ctx.replies.map(replyMessage) },
       );
       return { queued, scheduled: ctx.scheduled };
     });
@@ -116,19 +115,6 @@ export class FlowRuntime {
       },
     };
     return ctx;
-  }
-
-  async #save(tx: Tx, inbound: Inbound, ctx: FlowContext): Promise<void> {
-    await tx
-      .update(conversations)
-      .set({
-        language: ctx.language,
-        flow: ctx.state.flow,
-        step: ctx.state.step,
-        data: ctx.state.data,
-        updatedAt: sql`now()`,
-      })
-      .where(and(eq(conversations.channel, inbound.channel), eq(conversations.address, inbound.address)));
   }
 }
 
