@@ -134,6 +134,22 @@ describe('the report with waits on the reporter', () => {
     );
     // Of the three visits left: the one closed waiting and the answered one in time, the other late.
     expect(stepFigure(report, 'siput-sms', '4')).toMatchObject({ count: 3, onTimePct: 66.7 });
+    // The time waited: the answered visit's two hours, and all of the wait the other one closed in.
+    expect(stepFigure(report, 'siput-sms', '4')?.waitedMs).toBe(
+      2 * HOUR + calendar.workingMsBetween(wib('2026-09-09T08:00'), wib('2026-09-14T08:00')),
+    );
+  });
+
+  it('shows on the case page all the time a visit closed while waiting had waited, and not as late', async () => {
+    const admin = await signIn(app, web, 'tunggu');
+    const page = await web.inject({
+      method: 'GET',
+      url: '/admin/cases/SMS-2026-000905',
+      headers: { cookie: admin.cookie },
+    });
+    // Wednesday 08:00 to the next Monday 08:00: three working days of 8 hours; and not late, since
+    // its clock stopped before the due time, as the report counts it.
+    expect(page.body).toContain('menunggu pelapor 24 j</span></td>');
   });
 
   it('counts as overdue only the open cases whose clock runs', async () => {

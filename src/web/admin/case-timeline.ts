@@ -171,8 +171,9 @@ export async function loadCaseTimeline(
     const action = def?.actions.find((a) => a.id === s.outcome);
     const acted = events.find((e) => e.instanceId === s.id && (e.kind === 'acted' || e.kind === 'returned'));
     const end = s.leftAt ?? now;
-    // A wait on the reporter stops the clock: not late while it lasts, and not counted as work.
-    const waiting = s.leftAt ? 0 : s.pausedAt ? calendar.workingMsBetween(s.pausedAt, now) : 0;
+    // A wait on the reporter stops the clock: not late while it lasts, and not counted as work. A
+    // visit closed while it waited ("tidak dilengkapi") waited until it closed.
+    const waiting = s.pausedAt ? calendar.workingMsBetween(s.pausedAt, s.leftAt ?? now) : 0;
     return {
       instanceId: s.id,
       seq: s.seq,
@@ -196,7 +197,8 @@ export async function loadCaseTimeline(
       notePublic: s.notePublic,
       attachments: acted?.attachments ?? [],
       absent: acted?.absent ?? [],
-      late: (s.leftAt ?? s.pausedAt ?? now) > s.dueAt,
+      // As the reports count it: a visit's clock stopped when it began to wait, closed or not.
+      late: (s.pausedAt ?? s.leftAt ?? now) > s.dueAt,
       workingMs: s.workingMs ?? Math.max(0, calendar.workingMsBetween(s.enteredAt, end) - s.pausedMs - waiting),
       events: events
         .filter(

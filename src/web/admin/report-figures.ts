@@ -316,6 +316,26 @@ group by c.unit_id`,
     onTime.set(key, (onTime.get(key) ?? 0) + Number(r.on_time));
   }
   for (const r of actorRows) collect(byActor, r.id, Number(r.b), Number(r.n), Number(r.total));
+  // A visit closed while it still waited ("tidak dilengkapi") has its last wait in no column: it
+  // ended with the visit. Such visits are few; their wait is measured on their unit's calendar.
+  const closedWaiting = await queryRows<{
+    sop_id: string;
+    step_id: string;
+    unit_id: string;
+    paused_at: unknown;
+    left_at: unknown;
+  }>(
+    db,
+    sql`select c.sop_id, s.step_id, c.unit_id, s.paused_at, s.left_at from step_instances s join cases c on c.id = s.case_id
+where ${left} and s.paused_at is not null and s.working_ms is not null ${unitOf}`,
+  );
+  for (const r of closedWaiting) {
+    const key = `${r.sop_id}\u0000${r.step_id}`;
+    const calendar = await deps.calendars.for(r.unit_id);
+    const w = waited.get(key) ?? { count: 0, ms: 0 };
+    const ms = calendar.workingMsBetween(dateOf(r.paused_at) as Date, dateOf(r.left_at) as Date);
+    waited.set(key, { count: w.count, ms: w.ms + ms });
+  }
 
   // The reporters' answers after closing: reopenings by the step the case went back to.
   const answerRows = await queryRows<{ sop_id: string; step_id: string | null; kind: string; n: number }>(
