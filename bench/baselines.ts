@@ -152,15 +152,21 @@ export async function measureBareTransactions(opts: BareTransactionsOptions): Pr
 /**
  * How many statements `work` sends to Postgres (BEGIN and COMMIT included), counted at
  * node-postgres's Client.query, through which drizzle and every pool query go. Only calls made
- * from `work`'s own async context count: the app's workers run meanwhile.
+ * from `work`'s own async context count, up to its first COMMIT: the app's workers run
+ * meanwhile, and an outbox job woken by what `work` queued after its commit can run in that context.
  */
 export async function countStatements(work: () => Promise<unknown>): Promise<number> {
   const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const original = proto.query;
   const mine = new AsyncLocalStorage<true>();
   let n = 0;
+  let committed = false;
   proto.query = function (this: unknown, ...args: unknown[]) {
-    if (mine.getStore()) n++;
+    if (mine.getStore() && !committed) {
+      n++;
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: unknown } | undefined)?.text;
+      committed = typeof text === 'string' && text.trim().toLowerCase() === 'commit';
+    }
     return original.apply(this, args);
   };
   try {

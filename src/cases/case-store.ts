@@ -6,6 +6,7 @@ import {
   type InsertOptions,
   insertMessages,
   insertUnnested,
+  prepared,
   type QueuedMessage,
   stepInstances,
 } from '../db/index.js';
@@ -455,7 +456,7 @@ async function upsertOpenStep(tx: Tx, caseId: string, open: OpenStep): Promise<v
  */
 async function stampAssigned(tx: Tx, officialId: string, at: Date): Promise<void> {
   await tx.execute(
-    sql`update officials set last_assigned_at = ${at.toISOString()}::timestamptz
+    sql`${prepared}update officials set last_assigned_at = ${at.toISOString()}::timestamptz
         where id = (select id from officials where id = ${officialId} for update skip locked)`,
   );
 }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
-import { queryRows } from '../db/index.js';
+import { prepared, queryRows } from '../db/index.js';
 import type { Delegation, Directory, OfficialEntry } from '../sop/index.js';
 
 /** Epoch milliseconds as JSON gives them; the column's own precision is kept to the millisecond. */
@@ -17,7 +17,7 @@ export async function loadDirectory(tx: Tx, now: Date): Promise<Directory> {
     delegated: Array<{ officialId: string; delegateId: string; from: number; until: number }>;
   }>(
     tx,
-    sql`
+    sql`${prepared}
     select
       (select coalesce(json_agg(json_build_object(
          'id', id, 'roleId', role_id, 'unitId', unit_id, 'superiorId', superior_id, 'active', active,

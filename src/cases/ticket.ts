@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
-import { queryRows } from '../db/index.js';
+import { prepared, queryRows } from '../db/index.js';
 
 /**
  * Ticket numbers, e.g. SMS-2026-000123; numbering restarts each year.
@@ -23,7 +23,7 @@ export class TicketNumbers {
       if (found?.seq) this.#known.add(name);
       else await makeSequence(tx, name, prefix, year);
     }
-    const [drawn] = await queryRows<{ n: string | number }>(tx, sql`select nextval(${name}::regclass) as n`);
+    const [drawn] = await queryRows<{ n: string | number }>(tx, sql`${prepared}select nextval(${name}::regclass) as n`);
     if (drawn === undefined) throw new Error(`no number from ${name}`);
     return `${prefix}-${year}-${String(drawn.n).padStart(6, '0')}`;
   }

@@ -1,7 +1,7 @@
 // The public face of src/db (the schema, the database client and the queries other folders share): other folders import from here, not from the modules inside.
 export { recordAudit } from './audit.js';
 export { type BulkColumnType, insertUnnested } from './bulk-insert.js';
-export { type Database, type Db, openDatabase, ping, type Tx } from './client.js';
+export { type Database, type Db, openDatabase, PREPARED_MARK, ping, type Tx } from './client.js';
 export {
   type ClaimedConversation,
   claimConversation,
@@ -27,7 +27,7 @@ export {
   releaseHeldMessages,
 } from './outbox.js';
 export { discardLine, isLinePaused, listPausedLines, pauseLine, reopenLine } from './paused-lines.js';
-export { dateOf, queryRows } from './raw.js';
+export { dateOf, prepared, queryRows } from './raw.js';
 export {
   adminAccounts,
   adminSessions,

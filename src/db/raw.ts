@@ -1,5 +1,11 @@
-import type { SQL } from 'drizzle-orm';
-import type { Tx } from './client.js';
+import { type SQL, sql } from 'drizzle-orm';
+import { PREPARED_MARK, type Tx } from './client.js';
+
+/**
+ * Put first in a hand-written statement that runs on every submission or event and whose plan
+ * does not depend on its values: Postgres keeps it prepared on each connection (see client.ts).
+ */
+export const prepared = sql.raw(PREPARED_MARK);
 
 /**
  * Rows of a hand-written query. node-postgres and PGlite answer with `{ rows }` (an array is still
