@@ -53,6 +53,7 @@ export class JobQueues implements AfterCommit {
   readonly timers: Queue<TimersQueueJob>;
   readonly #outbox = new Map<string, Queue<OutboxJob>>();
   readonly #backoff: { type: 'exponential'; delay: number };
+  readonly #sends = new Map<string, { readonly ids: string[]; readonly done: Promise<unknown> }>();
 
   constructor(private readonly settings: QueueSettings) {
     this.#backoff = { type: 'exponential', delay: settings.retryDelayMs ?? 2000 };
@@ -115,12 +116,30 @@ export class JobQueues implements AfterCommit {
     await this.#bounded(() => this.#sendJob(messageId, channel));
   }
 
-  #sendJob(messageId: string, channel: string) {
-    return this.outbox(channel).add(
-      'send',
-      { messageId },
-      { jobId: messageId, attempts: 8, backoff: this.#backoff, ...KEEP },
-    );
+  /**
+   * Sends made in the same turn of the event loop (the replies of a polled batch's chats, say) go
+   * to Redis together, one addBulk per channel, instead of a round trip each; each job is the one
+   * add would make, jobId and all.
+   */
+  #sendJob(messageId: string, channel: string): Promise<unknown> {
+    let batch = this.#sends.get(channel);
+    if (!batch) {
+      const ids: string[] = [];
+      const done = new Promise((resolve) => setImmediate(resolve)).then(() => {
+        this.#sends.delete(channel);
+        return this.outbox(channel).addBulk(
+          ids.map((id) => ({
+            name: 'send',
+            data: { messageId: id },
+            opts: { jobId: id, attempts: 8, backoff: this.#backoff, ...KEEP },
+          })),
+        );
+      });
+      batch = { ids, done };
+      this.#sends.set(channel, batch);
+    }
+    batch.ids.push(messageId);
+    return batch.done;
   }
 
   /**
