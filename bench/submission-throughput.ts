@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, inArray } from 'drizzle-orm';
 import { linkChannel } from '../src/db/officials.js';
 import { cases, messages, stakeholders } from '../src/db/schema.js';
 import type { SopDefinition } from '../src/sop/definition.js';
@@ -10,6 +10,7 @@ import {
   freshDatabase,
   runPool,
   type Summary,
+  sleep,
   startBenchApp,
   summarize,
   withStallWatch,
@@ -46,6 +47,8 @@ const UNIT = 'ortala';
 const STAKEHOLDERS = 100;
 /** A phase in which no submission finishes for this long is stuck: it is reported, not waited out. */
 const STALL_MS = 15_000;
+/** The longest wait for the outbox to send the warm-up's messages before the bare run. */
+const DRAIN_MS = 60_000;
 
 /**
  * Case submissions end to end: CaseService.submit on a running app (workers on) over a fresh
@@ -95,6 +98,9 @@ export async function measureSubmissionThroughput(opts: SubmissionThroughputOpti
         }),
       );
       const statements = await countStatements(() => submitOne('statements', opts.warmup));
+      // The bare run before gets the same quiet process as the one after (the app closed), not a
+      // CPU shared with the outbox still sending the warm-up's messages.
+      await outboxDrained(app.database.db, DRAIN_MS);
       const bareBefore = (await opts.before?.(statements))?.perSecond;
       const sentBefore = await sentCount(app.database.db);
 
@@ -137,6 +143,19 @@ export async function measureSubmissionThroughput(opts: SubmissionThroughputOpti
     }
   } finally {
     await database.close();
+  }
+}
+
+/** Waits until no message is waiting or being sent, or `ms` passed. */
+async function outboxDrained(db: Parameters<typeof linkChannel>[0], ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const [row] = await db
+      .select({ n: count() })
+      .from(messages)
+      .where(inArray(messages.status, ['pending', 'sending']));
+    if ((row?.n ?? 0) === 0 || Date.now() > until) return;
+    await sleep(250);
   }
 }
 
