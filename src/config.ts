@@ -11,14 +11,66 @@ const bool = z
 
 const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url().optional());
 
+const SENTINEL_SCHEME = 'redis+sentinel://';
+const SENTINEL_HOST = /^[^\s:,@/]+:\d{1,5}$/;
+const MASTER_NAME = /^[A-Za-z0-9._-]{1,100}$/;
+
+export interface SentinelUrl {
+  readonly sentinels: ReadonlyArray<{ readonly host: string; readonly port: number }>;
+  readonly name: string;
+  /** The master's and replicas' password, from the URL's user part. */
+  readonly password?: string;
+}
+
+/**
+ * REDIS_URL's Sentinel form, as other Redis clients write it:
+ * `redis+sentinel://[:password@]host:port[,host:port…]/mastername`. Undefined for any other URL,
+ * or when this one is malformed (the setting's check says so).
+ */
+export function sentinelUrl(url: string): SentinelUrl | undefined {
+  if (!url.startsWith(SENTINEL_SCHEME)) return undefined;
+  const match = /^([^/]*)\/([^/]+)\/?$/.exec(url.slice(SENTINEL_SCHEME.length));
+  if (!match) return undefined;
+  const [, authority = '', name = ''] = match;
+  const at = authority.lastIndexOf('@');
+  const hosts = authority.slice(at + 1).split(',');
+  if (!MASTER_NAME.test(name) || !hosts.every((h) => SENTINEL_HOST.test(h))) return undefined;
+  let password: string | undefined;
+  try {
+    password = at < 0 ? undefined : decodeURIComponent(authority.slice(0, at).replace(/^[^:]*:/, ''));
+  } catch {
+    return undefined;
+  }
+  return {
+    sentinels: hosts.map((h) => {
+      const colon = h.lastIndexOf(':');
+      return { host: h.slice(0, colon), port: Number(h.slice(colon + 1)) };
+    }),
+    name,
+    ...(password ? { password } : {}),
+  };
+}
+
 /** Every setting the service reads. Nothing else in the code looks at process.env. */
 const schema = z.object({
   /** HTTP port for the web chat, console and webhooks. */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** postgres://… ; unset → an embedded PGlite database under DATA_DIR. */
   DATABASE_URL: optionalUrl,
-  /** redis://… ; unset → 127.0.0.1:6379, or a redis-server started under DATA_DIR. */
-  REDIS_URL: optionalUrl,
+  /**
+   * redis://… ; unset → 127.0.0.1:6379, or a redis-server started under DATA_DIR. Or Redis
+   * Sentinel as one URL, redis+sentinel://[:password@]host:port,host:port/mastername (see sentinelUrl).
+   */
+  REDIS_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .refine(
+        (v) => (v.startsWith(SENTINEL_SCHEME) ? sentinelUrl(v) !== undefined : z.url().safeParse(v).success),
+        'a redis:// URL, or redis+sentinel://host:port,host:port/mastername',
+      )
+      .optional(),
+  ),
   /**
    * Redis Sentinel instead of one Redis: the sentinels as host:port, comma-separated. Every
    * connection (queues, workers, pub/sub, limits) asks them for the current master and follows a
@@ -35,10 +87,7 @@ const schema = z.object({
     )
     .pipe(z.array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'host:port of each sentinel, comma-separated'))),
   /** The master's name in the sentinels' configuration (`sentinel monitor NAME …`). */
-  REDIS_SENTINEL_NAME: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,100}$/, 'a name like mymaster')
-    .default('mymaster'),
+  REDIS_SENTINEL_NAME: z.string().regex(MASTER_NAME, 'a name like mymaster').default('mymaster'),
   /** The sentinels' own password (their requirepass), if they have one. */
   REDIS_SENTINEL_PASSWORD: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
   /** With REDIS_SENTINELS: the master's and replicas' password (requirepass), if they have one. */

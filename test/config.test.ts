@@ -61,6 +61,38 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes Redis Sentinel as one URL too: redis+sentinel://[:password@]host:port,…/mastername', () => {
+    const config = loadConfig({
+      REDIS_URL: 'redis+sentinel://:raha%40sia@10.0.0.11:26379,sentinel-b.lan:26380/induk',
+      REDIS_SENTINEL_PASSWORD: 'penjaga',
+    });
+    expect(redisTarget(config)).toEqual({
+      sentinel: {
+        sentinels: [
+          { host: '10.0.0.11', port: 26379 },
+          { host: 'sentinel-b.lan', port: 26380 },
+        ],
+        name: 'induk',
+        password: 'raha@sia',
+        sentinelPassword: 'penjaga',
+      },
+    });
+    // Without a password in the URL, REDIS_PASSWORD is the master's, as with REDIS_SENTINELS.
+    expect(
+      redisTarget(loadConfig({ REDIS_URL: 'redis+sentinel://s1:26379/mymaster', REDIS_PASSWORD: 'rahasia' })),
+    ).toEqual({ sentinel: { sentinels: [{ host: 's1', port: 26379 }], name: 'mymaster', password: 'rahasia' } });
+    for (const wrong of [
+      'redis+sentinel://s1/mymaster',
+      'redis+sentinel://s1:26379,s2/mymaster',
+      'redis+sentinel://s1:26379',
+      'redis+sentinel://s1:26379/my master',
+    ]) {
+      expect(() => loadConfig({ REDIS_URL: wrong })).toThrow(
+        'Setting REDIS_URL is invalid: a redis:// URL, or redis+sentinel://host:port,host:port/mastername',
+      );
+    }
+  });
+
   it('treats an empty setting as unset, defaults included', () => {
     const config = loadConfig({ DATABASE_URL: '', TELEGRAM_BOT_TOKEN: '', PORT: '' });
     expect(config.DATABASE_URL).toBeUndefined();

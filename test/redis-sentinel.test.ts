@@ -1,14 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { and, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
 import { addOfficial, linkChannel } from '../src/db/officials.js';
 import { caseEvents, messages, units } from '../src/db/schema.js';
+import { openRedis, redisTarget } from '../src/jobs/redis.js';
 import type { OutgoingMessage } from '../src/outbox/index.js';
 import { ALWAYS_WORKING } from '../src/sop/working-calendar.js';
 import { eventually, testApp, testConfig } from './support/app.js';
 import { freshDatabase } from './support/postgres.js';
-import { SentinelSet } from './support/sentinel.js';
+import { MASTER_NAME, SentinelSet } from './support/sentinel.js';
 
 /**
  * The service on Redis Sentinel (REDIS_SENTINELS): a master, a replica and a sentinel of the
@@ -128,4 +131,17 @@ describe.runIf(run)('on Redis Sentinel, when the replica is promoted mid-burst',
     expect(keys.length).toBeGreaterThan(0);
     expect(String(await set.server(set.replicaPort, 'INFO', 'replication'))).toContain('role:master');
   }, 180_000);
+
+  it('is reached through REDIS_URL in its redis+sentinel:// form as well', async () => {
+    const target = redisTarget(loadConfig({ REDIS_URL: `redis+sentinel://${set.sentinels}/${MASTER_NAME}` }));
+    expect(target).toHaveProperty('sentinel');
+    const connection = openRedis(target ?? { url: 'redis://127.0.0.1:1' }, { maxRetriesPerRequest: 1 });
+    try {
+      // A write only a master takes, on the server the sentinel names the master now.
+      await connection.set(`siput-test-${randomUUID()}`, '1', 'EX', 60);
+      expect(String(await connection.info('server'))).toContain(`tcp_port:${await set.masterNow()}`);
+    } finally {
+      connection.disconnect();
+    }
+  });
 });

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
-import type { Config } from '../config.js';
+import { type Config, sentinelUrl } from '../config.js';
 import type { Logger } from '../log.js';
 import { RedisUnavailableError } from './errors.js';
 
@@ -17,14 +17,30 @@ export interface SentinelTarget {
   readonly sentinelPassword?: string;
 }
 
-/** REDIS_SENTINELS when set, else REDIS_URL; undefined → the local default (see ensureRedis). */
+/**
+ * REDIS_SENTINELS when set, else REDIS_URL (a redis+sentinel:// one names the sentinels and the
+ * master itself); undefined → the local default (see ensureRedis).
+ */
 export function redisTarget(
   config: Pick<
     Config,
     'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME' | 'REDIS_SENTINEL_PASSWORD' | 'REDIS_PASSWORD'
   >,
 ): RedisTarget | undefined {
-  if (config.REDIS_SENTINELS.length === 0) return config.REDIS_URL ? { url: config.REDIS_URL } : undefined;
+  if (config.REDIS_SENTINELS.length === 0) {
+    if (!config.REDIS_URL) return undefined;
+    const sentinel = sentinelUrl(config.REDIS_URL);
+    if (!sentinel) return { url: config.REDIS_URL };
+    const password = sentinel.password ?? config.REDIS_PASSWORD;
+    return {
+      sentinel: {
+        sentinels: sentinel.sentinels,
+        name: sentinel.name,
+        ...(password ? { password } : {}),
+        ...(config.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: config.REDIS_SENTINEL_PASSWORD } : {}),
+      },
+    };
+  }
   return {
     sentinel: {
       sentinels: config.REDIS_SENTINELS.map((s) => {
@@ -84,7 +100,7 @@ export async function ensureRedis(opts: {
   if ('sentinel' in target) {
     const { sentinels, name } = target.sentinel;
     throw new RedisUnavailableError(
-      `Redis Sentinel at REDIS_SENTINELS (${sentinels.map((s) => `${s.host}:${s.port}`).join(',')}) names no master "${name}" that answers; start them or fix REDIS_SENTINELS and REDIS_SENTINEL_NAME`,
+      `Redis Sentinel at ${sentinels.map((s) => `${s.host}:${s.port}`).join(',')} names no master "${name}" that answers; start them or fix REDIS_SENTINELS and REDIS_SENTINEL_NAME (or the redis+sentinel:// REDIS_URL)`,
     );
   }
   const url = target.url;
