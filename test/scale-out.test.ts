@@ -166,8 +166,11 @@ describe('two web, two worker and one bot process on one database and Redis', ()
       .from(messages)
       .where(eq(messages.template, 'step.reminder'));
     expect(reminders[0]?.n).toBe(2 * caseIds.length);
-    await new Promise((r) => setTimeout(r, 500));
     const web = rows.filter((r) => r.channel === 'web');
+    // A web message is marked sent once published; its subscriber may read it a moment later. Once
+    // every one has arrived, a short while more would show one published twice.
+    await eventually('every web message to reach its page', async () => web.every((r) => deliveries.has(r.id)));
+    await new Promise((r) => setTimeout(r, 500));
     expect(web.filter((r) => deliveries.get(r.id) !== 1)).toEqual([]);
     expect(deliveries.size).toBe(web.length);
     for (const person of people) {

@@ -1,12 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
-import {
-  type ClaimedConversation,
-  claimConversation,
-  conversations,
-  type NewMessage,
-  saveConversation,
-} from '../db/index.js';
+import { type ClaimedConversation, claimConversation, type NewMessage, saveConversation } from '../db/index.js';
 import { isLanguage, t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { routeCommand } from './commands.js';

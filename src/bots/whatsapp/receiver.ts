@@ -1,5 +1,4 @@
 import type { BaileysEventMap, WAMessage } from '@whiskeysockets/baileys';
-import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/index.js';
 import { inboundKeyTaken } from '../../db/index.js';
 import type { AttachmentStore } from '../../files/index.js';
