@@ -5,13 +5,9 @@ import type { Logger } from '../log.js';
 import { FINAL_JOB, TIMERS_QUEUE, type TimerJob, type TimersQueueJob } from './queues.js';
 
 /** Timers fired in one transaction at most. */
-const MAX_BATCH = 250;
-/**
- * Batches in flight at once. A batch mostly waits on its round trips to Postgres, each slow on a
- * loaded machine, so several in flight (on disjoint cases, from the pool of 10) went faster: in
- * the burst bench at load 15, 2 of 500 fired 338 reminders/s, 4 of 250 fired 525/s, 6 of 200 fired 412/s.
- */
-const MAX_RUNNING = 4;
+const MAX_BATCH = 200;
+/** Batches in flight at once: one being written while the next is gathered and started. */
+const MAX_RUNNING = 2;
 /**
  * Timer jobs held at once. Each waits in TimerBatches for the next batch, so this bounds the
  * batches too: deadlines due together (a weekend's, at Monday's opening) go in batches of up to
