@@ -42,13 +42,16 @@ export function sentinelUrl(url: string): SentinelUrl | undefined {
     return undefined;
   }
   return {
-    sentinels: hosts.map((h) => {
-      const colon = h.lastIndexOf(':');
-      return { host: h.slice(0, colon), port: Number(h.slice(colon + 1)) };
-    }),
+    sentinels: hosts.map(sentinelAddress),
     name,
     ...(password ? { password } : {}),
   };
+}
+
+/** A sentinel's "host:port", as REDIS_SENTINELS and the redis+sentinel:// URL both write it. */
+export function sentinelAddress(hostPort: string): { host: string; port: number } {
+  const colon = hostPort.lastIndexOf(':');
+  return { host: hostPort.slice(0, colon), port: Number(hostPort.slice(colon + 1)) };
 }
 
 /** Every setting the service reads. Nothing else in the code looks at process.env. */

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
-import { type Config, sentinelUrl } from '../config.js';
+import { type Config, sentinelAddress, sentinelUrl } from '../config.js';
 import type { Logger } from '../log.js';
 import { RedisUnavailableError } from './errors.js';
 
@@ -27,28 +27,21 @@ export function redisTarget(
     'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME' | 'REDIS_SENTINEL_PASSWORD' | 'REDIS_PASSWORD'
   >,
 ): RedisTarget | undefined {
-  if (config.REDIS_SENTINELS.length === 0) {
-    if (!config.REDIS_URL) return undefined;
-    const sentinel = sentinelUrl(config.REDIS_URL);
-    if (!sentinel) return { url: config.REDIS_URL };
-    const password = sentinel.password ?? config.REDIS_PASSWORD;
-    return {
-      sentinel: {
-        sentinels: sentinel.sentinels,
-        name: sentinel.name,
-        ...(password ? { password } : {}),
-        ...(config.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: config.REDIS_SENTINEL_PASSWORD } : {}),
-      },
-    };
-  }
+  const fromUrl = config.REDIS_URL ? sentinelUrl(config.REDIS_URL) : undefined;
+  const chosen =
+    config.REDIS_SENTINELS.length > 0
+      ? {
+          sentinels: config.REDIS_SENTINELS.map(sentinelAddress),
+          name: config.REDIS_SENTINEL_NAME,
+          password: config.REDIS_PASSWORD,
+        }
+      : fromUrl && { ...fromUrl, password: fromUrl.password ?? config.REDIS_PASSWORD };
+  if (!chosen) return config.REDIS_URL ? { url: config.REDIS_URL } : undefined;
   return {
     sentinel: {
-      sentinels: config.REDIS_SENTINELS.map((s) => {
-        const at = s.lastIndexOf(':');
-        return { host: s.slice(0, at), port: Number(s.slice(at + 1)) };
-      }),
-      name: config.REDIS_SENTINEL_NAME,
-      ...(config.REDIS_PASSWORD ? { password: config.REDIS_PASSWORD } : {}),
+      sentinels: chosen.sentinels,
+      name: chosen.name,
+      ...(chosen.password ? { password: chosen.password } : {}),
       ...(config.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: config.REDIS_SENTINEL_PASSWORD } : {}),
     },
   };
