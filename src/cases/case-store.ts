@@ -23,21 +23,30 @@ export async function loadCaseForUpdate(tx: Tx, caseId: string): Promise<CaseSta
 }
 
 /**
- * Loads many cases with their open steps in one statement, locking the case rows in id order
- * (so two batches that share cases wait for each other instead of deadlocking). Cases not found
- * are left out.
+ * Loads many cases with their open steps, locking the case rows in id order (so two batches that
+ * share cases wait for each other instead of deadlocking). Cases not found are left out.
+ *
+ * The steps are read by a second statement, after the locks are held: a statement that waited
+ * for a lock sees the locked row as committed but every other row as it was when the statement
+ * began, so a join would hand a batch that waited on another the step as it was before the other
+ * moved it on, and a timer both fired would remind twice.
  */
 export async function loadCasesForUpdate(tx: Tx, caseIds: readonly string[]): Promise<Map<string, CaseState>> {
   const out = new Map<string, CaseState>();
   if (caseIds.length === 0) return out;
   const rows = await tx
-    .select({ row: cases, step: stepInstances })
+    .select()
     .from(cases)
-    .leftJoin(stepInstances, eq(stepInstances.id, cases.openInstanceId))
     .where(inArray(cases.id, [...caseIds]))
     .orderBy(asc(cases.id))
-    .for('update', { of: cases });
-  for (const { row, step } of rows) out.set(row.id, stateOf(row, step ?? undefined));
+    .for('update');
+  const stepIds = rows.flatMap((r) => (r.openInstanceId ? [r.openInstanceId] : []));
+  const steps = new Map(
+    stepIds.length === 0
+      ? []
+      : (await tx.select().from(stepInstances).where(inArray(stepInstances.id, stepIds))).map((s) => [s.id, s]),
+  );
+  for (const row of rows) out.set(row.id, stateOf(row, row.openInstanceId ? steps.get(row.openInstanceId) : undefined));
   return out;
 }
 

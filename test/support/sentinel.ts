@@ -45,25 +45,14 @@ export class SentinelSet {
           'bind 127.0.0.1',
           `dir ${dir}`,
           `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${set.masterPort} 1`,
-          `sentinel down-after-milliseconds ${MASTER_NAME} 2000`,
+          // Failovers here are asked for: a master slow to answer on a loaded machine is not one.
+          `sentinel down-after-milliseconds ${MASTER_NAME} 60000`,
           `sentinel failover-timeout ${MASTER_NAME} 10000`,
           '',
         ].join('\n'),
       );
       set.#spawn('redis-sentinel', [conf]);
-      // A failover needs a replica the sentinel knows and finds in sync.
-      await eventually(
-        'the sentinel to see the replica',
-        async () => {
-          const replicas = (await set.sentinel('SENTINEL', 'REPLICAS', MASTER_NAME).catch(() => [])) as string[][];
-          return replicas.some((r) => {
-            const fields = new Map<string, string>();
-            for (let i = 0; i + 1 < r.length; i += 2) fields.set(r[i] ?? '', r[i + 1] ?? '');
-            return fields.get('port') === String(set.replicaPort) && fields.get('master-link-status') === 'ok';
-          });
-        },
-        30_000,
-      );
+      await set.#replicaInSync(set.replicaPort);
     } catch (err) {
       await set.stop();
       throw err;
@@ -92,10 +81,36 @@ export class SentinelSet {
     return Number(port);
   }
 
-  /** Promotes the replica (SENTINEL FAILOVER); resolves once the sentinel names it the master. */
+  /** The server that is not `port`: the replica while `port` is the master. */
+  other(port: number): number {
+    return port === this.masterPort ? this.replicaPort : this.masterPort;
+  }
+
+  /**
+   * Promotes the replica (SENTINEL FAILOVER), whichever server it is now; resolves once the
+   * sentinel names it the master.
+   */
   async failover(): Promise<void> {
+    const replica = this.other(await this.masterNow());
+    await this.#replicaInSync(replica);
     await this.sentinel('SENTINEL', 'FAILOVER', MASTER_NAME);
-    await eventually('the replica to be promoted', async () => (await this.masterNow()) === this.replicaPort, 30_000);
+    await eventually('the replica to be promoted', async () => (await this.masterNow()) === replica, 30_000);
+  }
+
+  /** A failover needs a replica the sentinel knows and finds in sync. */
+  async #replicaInSync(port: number): Promise<void> {
+    await eventually(
+      'the sentinel to see the replica in sync',
+      async () => {
+        const replicas = (await this.sentinel('SENTINEL', 'REPLICAS', MASTER_NAME).catch(() => [])) as string[][];
+        return replicas.some((r) => {
+          const fields = new Map<string, string>();
+          for (let i = 0; i + 1 < r.length; i += 2) fields.set(r[i] ?? '', r[i + 1] ?? '');
+          return fields.get('port') === String(port) && fields.get('master-link-status') === 'ok';
+        });
+      },
+      30_000,
+    );
   }
 
   async stop(): Promise<void> {
