@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
-import type { Tx } from '../db/index.js';
+import type { Tx, UnitMenuSetting } from '../db/index.js';
 import { attachments, units } from '../db/index.js';
 import type { CaseField, SopDefinition } from '../sop/index.js';
 import { stepOf } from '../sop/index.js';
@@ -107,18 +107,16 @@ export interface ChatOffer {
  * the complaint SOP), then those of every other unit whose setting lists some, each SOP once with
  * every unit that offers it. A unit with no setting other than the default takes no cases from
  * the chat: its complaints would otherwise compete with the default unit's for one menu item.
+ * `settings`: every unit's, in id order, as the message's claim read them.
  */
 export async function chatOffers(
   tx: Tx,
   registry: SopRegistry,
+  settings: readonly UnitMenuSetting[],
   defaultUnit: string,
   complaintSop: string,
 ): Promise<ChatOffer[]> {
-  const rows = await tx
-    .select({ id: units.id, name: units.name, offered: units.offeredSops })
-    .from(units)
-    .orderBy(asc(units.id));
-  const ordered = [...rows.filter((u) => u.id === defaultUnit), ...rows.filter((u) => u.id !== defaultUnit)];
+  const ordered = [...settings.filter((u) => u.id === defaultUnit), ...settings.filter((u) => u.id !== defaultUnit)];
   const offers = new Map<string, { sop: SopDefinition; units: { id: string; name: string }[] }>();
   for (const unit of ordered) {
     const ids = unit.offered ?? (unit.id === defaultUnit ? [complaintSop] : []);

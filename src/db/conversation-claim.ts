@@ -24,11 +24,20 @@ export type LinkOwner =
       readonly phone: string | null;
     };
 
+/** A unit as the chat menu needs it: its SOP setting (null when unset). */
+export interface UnitMenuSetting {
+  readonly id: string;
+  readonly name: string;
+  readonly offered: readonly string[] | null;
+}
+
 export interface ClaimedConversation {
   readonly conversation: StoredConversation;
   /** The conversation row was created by this message: its first one. */
   readonly started: boolean;
   readonly owner: LinkOwner | null;
+  /** Every unit's menu setting, by id: most replies show the menu, which lists what the units offer. */
+  readonly units: readonly UnitMenuSetting[];
 }
 
 interface ClaimRow {
@@ -45,13 +54,16 @@ interface ClaimRow {
   stakeholder_name: string | null;
   email: string | null;
   phone: string | null;
+  units: UnitMenuSetting[];
 }
 
 /**
- * What handling a message starts with, in one statement (one round trip instead of four): the
+ * What handling a message starts with, in one statement (one round trip instead of five): the
  * message recorded under its key, its conversation created or locked for the rest of the caller's
- * transaction (ON CONFLICT DO UPDATE locks the row as SELECT … FOR UPDATE would), and the owner of
- * the chat's active link. Null when the key is already taken (a redelivery): then nothing is
+ * transaction (ON CONFLICT DO UPDATE locks the row as SELECT … FOR UPDATE would), the owner of
+ * the chat's active link, and the units' menu settings (read here rather than when the menu is
+ * drawn: a statement of its own was a fifth of a menu reply's round trips, and a cache would need
+ * every writer of units, the CLI's and the tests' too, to tell it). Null when the key is already taken (a redelivery): then nothing is
  * written and nothing locked. A rolled-back transaction gives the key back, as claimInboundKey's does.
  */
 export async function claimConversation(
@@ -75,7 +87,9 @@ export async function claimConversation(
     )
     select c.language, c.flow, c.step, c.data, c.started, l.owner_kind,
       o.id as official_id, o.name as official_name, o.active as official_active,
-      s.id as stakeholder_id, s.name as stakeholder_name, s.email, s.phone
+      s.id as stakeholder_id, s.name as stakeholder_name, s.email, s.phone,
+      (select coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'offered', u.offered_sops)
+        order by u.id), '[]') from units u) as units
     from conversation c
     left join channel_links l on l.channel = c.channel and l.address = c.address and l.active
     left join officials o on l.owner_kind = 'official' and o.id = l.owner_id
@@ -86,6 +100,7 @@ export async function claimConversation(
     conversation: { language: row.language, flow: row.flow, step: row.step, data: row.data },
     started: row.started,
     owner: ownerOf(row),
+    units: row.units,
   };
 }
 

@@ -49,16 +49,6 @@ export async function inboundKeyTaken(db: Tx, channel: string, key: string): Pro
   return row !== undefined;
 }
 
-/** Which of these keys are already recorded on the channel: inboundKeyTaken for a batch, in one statement. */
-export async function inboundKeysTaken(db: Tx, channel: string, keys: readonly string[]): Promise<Set<string>> {
-  if (keys.length === 0) return new Set();
-  const rows = await db
-    .select({ key: inboundMessages.key })
-    .from(inboundMessages)
-    .where(and(eq(inboundMessages.channel, channel), inArray(inboundMessages.key, [...keys])));
-  return new Set(rows.map((r) => r.key ?? ''));
-}
-
 /** Rows released per statement, so a first run over a large table holds no long lock. */
 const BATCH = 5000;
 

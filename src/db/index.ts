@@ -7,9 +7,10 @@ export {
   claimConversation,
   type LinkOwner,
   saveConversation,
+  type UnitMenuSetting,
 } from './conversation-claim.js';
 export { DirectoryError } from './errors.js';
-export { claimInboundKey, inboundKeysTaken, inboundKeyTaken, releaseInboundKeys } from './inbound-messages.js';
+export { claimInboundKey, inboundKeyTaken, releaseInboundKeys } from './inbound-messages.js';
 export { createLinkCode, redeemLinkCode } from './link-codes.js';
 export { createLoginToken, LOGIN_TOKEN_TTL_MS, loginTokenUsable, redeemLoginToken } from './official-login-tokens.js';
 export { openTasksOf } from './official-tasks.js';

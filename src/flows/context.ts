@@ -1,5 +1,5 @@
 import type { CaseService, SavedTransition, SopRegistry } from '../cases/index.js';
-import type { Tx } from '../db/index.js';
+import type { Tx, UnitMenuSetting } from '../db/index.js';
 import type { Language } from '../i18n/index.js';
 import type { AttachmentLinks } from '../links/index.js';
 import type { Signer } from '../signing.js';
@@ -71,6 +71,8 @@ export interface FlowContext {
   readonly now: Date;
   language: Language;
   person: Person | null;
+  /** Every unit's chat menu setting, read with the message's claim. */
+  readonly units: readonly UnitMenuSetting[];
   state: ConversationState;
   readonly replies: Reply[];
   /** Case transitions (and messages released to a newly linked chat) to queue after the commit. */

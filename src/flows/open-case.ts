@@ -78,7 +78,7 @@ async function sopOf(ctx: FlowContext): Promise<SopDefinition | null> {
 
 /** The chat's stakeholder SOPs, in the units' order, each with the units that offer it: what its menu offers. */
 export function offeredInChat(ctx: FlowContext): Promise<ChatOffer[]> {
-  return chatOffers(ctx.tx, ctx.deps.sops, ctx.deps.defaultUnit, ctx.deps.complaintSop);
+  return chatOffers(ctx.tx, ctx.deps.sops, ctx.units, ctx.deps.defaultUnit, ctx.deps.complaintSop);
 }
 
 /** Starts the registration of a stakeholder SOP chosen in the menu (form pendaftaran), for its unit. */

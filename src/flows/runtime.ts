@@ -92,6 +92,7 @@ export class FlowRuntime {
       now,
       language: isLanguage(conversation.language) ? conversation.language : 'id',
       person: personFrom(claimed.owner),
+      units: claimed.units,
       state: { flow: conversation.flow, step: conversation.step, data: conversation.data },
       replies: [],
       scheduled: [],

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Context, Telegraf } from 'telegraf';
 import type { Chat, Message, Update, User } from 'telegraf/types';
-import { conversations, inboundKeysTaken, inboundKeyTaken, ping } from '../../db/index.js';
+import { conversations, inboundKeyTaken, ping } from '../../db/index.js';
 import { AttachmentStore, FileRejectedError } from '../../files/index.js';
 import type { Inbound } from '../../flows/index.js';
 import { isLanguage, type Language, t } from '../../i18n/index.js';
@@ -11,7 +11,7 @@ import { Buttons, type PressContext } from './buttons.js';
 import { describeFailure } from './errors.js';
 import { TELEGRAM } from './health.js';
 import { incomingFile, storeIncomingFile } from './incoming-files.js';
-import { dropLink, restoreLink, restoreLinks } from './links.js';
+import { dropLink, restoreLink, takenKeysRestoringLinks } from './links.js';
 import { isGroup, languageHint, messageInbound, pressInbound, textForBot, updateKey, whoAndWhere } from './updates.js';
 
 /** An update failing this often while the database answers is taken to be one that always will. */
@@ -92,7 +92,7 @@ export class UpdateReceiver {
   }
 
   /**
-   * Asks the database about a polled batch in two statements rather than two per update: which
+   * Asks the database about a polled batch in one statement rather than two per update: which
    * updates were already handled (a redelivery), and gives back the links Telegram took from the
    * private chats writing in it (writing proves the bot is not blocked). A chat with a
    * my_chat_member update in the batch is left to its updates, in their order. On any failure the
@@ -103,27 +103,21 @@ export class UpdateReceiver {
     this.#restored = new Set();
     const botId = this.#bot.botInfo?.id;
     if (botId === undefined) return;
-    const db = this.#app.database.db;
+    const membership = new Set(updates.flatMap((u) => ('my_chat_member' in u ? [u.my_chat_member.chat.id] : [])));
+    const writing = (u: Update) =>
+      'message' in u && !isGroup(u.message.chat) && !membership.has(u.message.chat.id)
+        ? String(u.message.chat.id)
+        : null;
     try {
-      const taken = await inboundKeysTaken(
-        db,
-        TELEGRAM,
-        updates.map((u) => updateKey(botId, u.update_id)),
+      const taken = await takenKeysRestoringLinks(
+        this.#app.database.db,
+        updates.map((u) => ({ key: updateKey(botId, u.update_id), writing: writing(u) })),
       );
-      const membership = new Set(updates.flatMap((u) => ('my_chat_member' in u ? [u.my_chat_member.chat.id] : [])));
-      const writing = updates.filter(
-        (u) =>
-          !taken.has(updateKey(botId, u.update_id)) &&
-          'message' in u &&
-          !isGroup(u.message.chat) &&
-          !membership.has(u.message.chat.id),
-      );
-      await restoreLinks(
-        db,
-        writing.map((u) => String((u as Update.MessageUpdate).message.chat.id)),
-      );
-      for (const u of updates) this.#taken.set(u.update_id, taken.has(updateKey(botId, u.update_id)));
-      for (const u of writing) this.#restored.add(u.update_id);
+      for (const u of updates) {
+        const seen = taken.has(updateKey(botId, u.update_id));
+        this.#taken.set(u.update_id, seen);
+        if (!seen && writing(u) !== null) this.#restored.add(u.update_id);
+      }
     } catch {
       this.#taken = new Map();
       this.#restored = new Set();
