@@ -18,10 +18,16 @@ export class TicketNumbers {
   async next(tx: Tx, prefix: string, year: number): Promise<string> {
     const name = sequenceName(prefix, year);
     if (!this.#known.has(name)) {
-      const [found] = await queryRows<{ seq: string | null }>(tx, sql`select to_regclass(${name})::text as seq`);
-      // Seen only if committed (or made earlier in this transaction, which this never does).
-      if (found?.seq) this.#known.add(name);
-      else await makeSequence(tx, name, prefix, year);
+      // Made earlier in this same transaction (another chat's case in a group commit), it is not
+      // known yet: the transaction may still roll back and take it along.
+      const [found] = await queryRows<{ seq: string | null; mine: boolean }>(
+        tx,
+        sql`select to_regclass(${name})::text as seq,
+          coalesce((select c.xmin from pg_class c where c.oid = to_regclass(${name}))
+            = pg_current_xact_id_if_assigned()::xid, false) as mine`,
+      );
+      if (!found?.seq) await makeSequence(tx, name, prefix, year);
+      else if (!found.mine) this.#known.add(name);
     }
     const [drawn] = await queryRows<{ n: string | number }>(tx, sql`${prepared}select nextval(${name}::regclass) as n`);
     if (drawn === undefined) throw new Error(`no number from ${name}`);

@@ -10,6 +10,7 @@ export {
   type UnitMenuSetting,
 } from './conversation-claim.js';
 export { DirectoryError } from './errors.js';
+export { GroupCommit } from './group-commit.js';
 export { claimInboundKey, inboundKeyTaken, releaseInboundKeys } from './inbound-messages.js';
 export { createLinkCode, redeemLinkCode } from './link-codes.js';
 export { createLoginToken, LOGIN_TOKEN_TTL_MS, loginTokenUsable, redeemLoginToken } from './official-login-tokens.js';

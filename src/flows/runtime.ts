@@ -1,5 +1,11 @@
 import type { Db, Tx } from '../db/index.js';
-import { type ClaimedConversation, claimConversation, type NewMessage, saveConversation } from '../db/index.js';
+import {
+  type ClaimedConversation,
+  claimConversation,
+  GroupCommit,
+  type NewMessage,
+  saveConversation,
+} from '../db/index.js';
 import { isLanguage, t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { routeCommand } from './commands.js';
@@ -25,18 +31,25 @@ export interface FlowRuntimeDeps extends FlowDeps {
 const OFFERED = '_offered';
 
 /**
- * Runs conversations. Each inbound message is handled in one transaction: it is recorded (a
- * redelivered one is a no-op), the conversation row is locked and moved on, case operations run,
- * and the replies are written to the outbox; jobs are queued after the commit. A crash at any
+ * Runs conversations. Each inbound message is handled in one transaction (shared with the messages
+ * that arrived beside it, see GroupCommit): it is recorded (a redelivered one is a no-op), the
+ * conversation row is locked and moved on, case operations run, and the replies are written to
+ * the outbox; jobs are queued after the commit. A crash at any
  * point leaves either all of it or none of it, and the channel's redelivery finishes the work.
  */
 export class FlowRuntime {
-  constructor(private readonly deps: FlowRuntimeDeps) {}
+  readonly #commits: GroupCommit;
+
+  constructor(private readonly deps: FlowRuntimeDeps) {
+    this.#commits = new GroupCommit(deps.db);
+  }
 
   async handle(raw: Inbound): Promise<{ duplicate: boolean }> {
     const inbound = clean(raw);
     const now = this.deps.now?.() ?? new Date();
-    const done = await this.deps.db.transaction(async (tx) => {
+    // Messages handled side by side (a polled batch's chats) share a transaction; all is read again
+    // inside, since a failed group runs each message again alone.
+    const done = await this.#commits.run(async (tx) => {
       const hint = inbound.languageHint?.slice(0, 2).toLowerCase();
       const claimed = await claimConversation(tx, inbound, hint === 'en' ? 'en' : 'id');
       if (!claimed) return null;
