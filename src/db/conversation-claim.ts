@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from './client.js';
 import type { InboundRecord } from './inbound-messages.js';
 import { chatMessageRows, type NewMessage, type QueuedMessage } from './outbox.js';
-import { queryRows } from './raw.js';
+import { prepared, queryRows } from './raw.js';
 import { conversations, messages } from './schema.js';
 
 /** A conversation as the flows move it on and save it. */
@@ -63,8 +63,10 @@ interface ClaimRow {
  * transaction (ON CONFLICT DO UPDATE locks the row as SELECT … FOR UPDATE would), the owner of
  * the chat's active link, and the units' menu settings (read here rather than when the menu is
  * drawn: a statement of its own was a fifth of a menu reply's round trips, and a cache would need
- * every writer of units, the CLI's and the tests' too, to tell it). Null when the key is already taken (a redelivery): then nothing is
- * written and nothing locked. A rolled-back transaction gives the key back, as claimInboundKey's does.
+ * every writer of units, the CLI's and the tests' too, to tell it). Kept prepared: planning it
+ * took longer than running it (0.30 ms against 0.18 ms). Null when the key is already taken (a
+ * redelivery): then nothing is written and nothing locked. A rolled-back transaction gives the key
+ * back, as claimInboundKey's does.
  */
 export async function claimConversation(
   tx: Tx,
@@ -73,7 +75,7 @@ export async function claimConversation(
 ): Promise<ClaimedConversation | null> {
   const [row] = await queryRows<ClaimRow>(
     tx,
-    sql`with claim as (
+    sql`${prepared}with claim as (
       insert into inbound_messages (channel, address, key, text, choice, attachment_id)
       values (${message.channel}, ${message.address}, ${message.key}, ${message.text ?? null},
               ${message.choice ?? null}, ${message.attachment?.id ?? null})
