@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
-import { processedEvents } from '../db/index.js';
+import { processedEvents, sendInOrder } from '../db/index.js';
 import type { Logger } from '../log.js';
 import type { AttachmentRef, CaseEvent, CaseState } from '../sop/index.js';
 import { activeWorkingMs, apply, type EngineContext, type Transition } from '../sop/index.js';
@@ -15,7 +15,7 @@ import {
   saveTimerBatch,
   saveTransition,
 } from './case-store.js';
-import { loadDirectory } from './directory-loader.js';
+import { directoryOf, directoryStatement, loadDirectory } from './directory-loader.js';
 import { UnknownCaseError, UnknownSopError } from './errors.js';
 import type { SopRegistry } from './sop-registry.js';
 import { TicketNumbers } from './ticket.js';
@@ -101,21 +101,27 @@ export class CaseService {
     if (!sop) throw new UnknownSopError(`no SOP "${input.sopId}"`);
     const key = input.idempotencyKey ? `submit:${input.idempotencyKey}` : null;
     const caseId = randomUUID();
-    // The claim names the case it is about to file, saving a statement after the case is written.
+    // The claim, the ticket number and the directory go in one round trip. The claim names the
+    // case it is about to file, saving a statement after the case is written; a duplicate thus
+    // draws a number it does not use, a gap like a rolled-back submission's.
+    const claim = key ? claimStatement(tx, key, caseId) : null;
+    const draw = await this.#tickets.draw(tx, sop.ticketPrefix, now.getUTCFullYear());
+    const answers = await sendInOrder(tx, [...(claim ? [claim] : []), draw.statement, directoryStatement(now)]);
+    const [claimed, drawn, directory] = claim ? answers : [undefined, ...answers];
     let claimedForCase = false;
     if (key) {
-      const seen = await claimKey(tx, key, caseId);
+      const seen = await claimOutcome(tx, key, caseId, claimed ?? []);
       claimedForCase = seen.claimed;
       if (!seen.claimed) {
         const previous = seen.caseId ? await loadCaseForUpdate(tx, seen.caseId) : null;
         if (previous) return { caseId: previous.id, ticket: previous.ticket, duplicate: true, saved: null };
       }
     }
-    const ticket = await this.#tickets.next(tx, sop.ticketPrefix, now.getUTCFullYear());
+    const ticket = draw.ticket(drawn ?? []);
     const ctx: EngineContext = {
       sop,
       calendar: await this.deps.calendars.for(input.unitId, tx),
-      directory: await loadDirectory(tx, now),
+      directory: directoryOf(directory ?? []),
     };
     const { state, effects } = apply(
       null,
@@ -309,11 +315,27 @@ async function claimKey(
   key: string,
   caseId: string | null,
 ): Promise<{ claimed: boolean; caseId: string | null }> {
-  const inserted = await tx
+  const [inserted] = await sendInOrder(tx, [claimStatement(tx, key, caseId)]);
+  return claimOutcome(tx, key, caseId, inserted ?? []);
+}
+
+/** Claims an idempotency key for a case (or none): its rows are the key when this claimed it, none when it was taken. */
+function claimStatement(tx: Tx, key: string, caseId: string | null): SQL {
+  return tx
     .insert(processedEvents)
     .values({ key, caseId })
     .onConflictDoNothing()
-    .returning({ key: processedEvents.key });
+    .returning({ key: processedEvents.key })
+    .getSQL();
+}
+
+/** What a claim's rows mean: claimed, or taken earlier and for which case. */
+async function claimOutcome(
+  tx: Tx,
+  key: string,
+  caseId: string | null,
+  inserted: readonly unknown[],
+): Promise<{ claimed: boolean; caseId: string | null }> {
   if (inserted.length > 0) return { claimed: true, caseId };
   const [row] = await tx
     .select({ caseId: processedEvents.caseId })

@@ -1,4 +1,4 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import {
   caseEvents,
@@ -8,6 +8,7 @@ import {
   insertUnnested,
   prepared,
   type QueuedMessage,
+  sendInOrder,
   stepInstances,
 } from '../db/index.js';
 import type { AuditEntry, CaseState, Effect, OpenStep } from '../sop/index.js';
@@ -123,46 +124,60 @@ export async function saveTransition(
   leftWorkingMs?: number,
   outbox: InsertOptions = {},
 ): Promise<SavedTransition> {
+  // Sent together with the recipients' lookup: each refers only to rows written before it.
+  const writes: SQL[] = [];
   const caseRow = caseRowOf(after);
   if (before) {
     // A reminder or an escalation moves only the open step: the case row stays as it is.
-    if (caseRowChanged(before, after)) await tx.update(cases).set(caseRow).where(eq(cases.id, after.id));
+    if (caseRowChanged(before, after))
+      writes.push(tx.update(cases).set(caseRow).where(eq(cases.id, after.id)).getSQL());
   } else {
-    await tx
-      .insert(cases)
-      .values({ id: after.id, ticket: after.ticket, ...caseRow, ...intake, fields: { ...intake?.fields } });
+    writes.push(
+      tx
+        .insert(cases)
+        .values({ id: after.id, ticket: after.ticket, ...caseRow, ...intake, fields: { ...intake?.fields } })
+        .getSQL(),
+    );
   }
 
   for (const effect of effects) {
     if (effect.type !== 'stepClosed') continue;
-    await tx
-      .update(stepInstances)
-      .set({
-        leftAt: effect.leftAt,
-        outcome: effect.outcome,
-        actorId: effect.actorId,
-        note: effect.note,
-        notePublic: effect.notePublic ?? false,
-        workingMs: leftWorkingMs ?? null,
-        nextTimerAt: null,
-      })
-      .where(eq(stepInstances.id, effect.instanceId));
+    writes.push(
+      tx
+        .update(stepInstances)
+        .set({
+          leftAt: effect.leftAt,
+          outcome: effect.outcome,
+          actorId: effect.actorId,
+          note: effect.note,
+          notePublic: effect.notePublic ?? false,
+          workingMs: leftWorkingMs ?? null,
+          nextTimerAt: null,
+        })
+        .where(eq(stepInstances.id, effect.instanceId))
+        .getSQL(),
+    );
   }
-  if (after.openStep) await upsertOpenStep(tx, after.id, after.openStep);
+  if (after.openStep) writes.push(upsertOpenStep(tx, after.id, after.openStep));
 
   const audits = effects.flatMap((e) => (e.type === 'audit' ? [e.entry] : []));
-  if (audits.length > 0) {
-    await tx.insert(caseEvents).values(audits.map((a) => auditRow(after.id, a)));
-  }
+  if (audits.length > 0)
+    writes.push(
+      tx
+        .insert(caseEvents)
+        .values(audits.map((a) => auditRow(after.id, a)))
+        .getSQL(),
+    );
 
   for (const e of effects) {
-    if (e.type === 'assigned') await stampAssigned(tx, e.officialId, e.at);
+    if (e.type === 'assigned') writes.push(stampAssigned(e.officialId, e.at));
   }
 
   const queued: QueuedMessage[] = await insertMessages(
     tx,
     effects.flatMap((e) => (e.type === 'notify' ? [{ to: e.to, message: messageOf(e) }] : [])),
     outbox,
+    writes,
   );
   const timers = effects.flatMap((e) =>
     e.type === 'timer' ? [{ instanceId: e.instanceId, rung: e.rung, at: e.at, epoch: e.epoch ?? 0 }] : [],
@@ -244,7 +259,11 @@ export async function saveNewCases(
       if (e.type === 'assigned' && (!seen || seen < e.at)) stamps.set(e.officialId, e.at);
     }
   }
-  for (const [officialId, at] of stamps) await stampAssigned(tx, officialId, at);
+  if (stamps.size > 0)
+    await sendInOrder(
+      tx,
+      [...stamps].map(([officialId, at]) => stampAssigned(officialId, at)),
+    );
   const messages = await insertMessages(
     tx,
     items.flatMap(({ effects }) =>
@@ -449,12 +468,13 @@ function openStepValues(open: OpenStep) {
   };
 }
 
-async function upsertOpenStep(tx: Tx, caseId: string, open: OpenStep): Promise<void> {
+function upsertOpenStep(tx: Tx, caseId: string, open: OpenStep): SQL {
   const values = openStepValues(open);
-  await tx
+  return tx
     .insert(stepInstances)
     .values({ id: open.instanceId, caseId, seq: open.seq, stepId: open.stepId, enteredAt: open.enteredAt, ...values })
-    .onConflictDoUpdate({ target: stepInstances.id, set: values });
+    .onConflictDoUpdate({ target: stepInstances.id, set: values })
+    .getSQL();
 }
 
 /**
@@ -463,9 +483,7 @@ async function upsertOpenStep(tx: Tx, caseId: string, open: OpenStep): Promise<v
  * that row. A row another transaction holds is skipped instead: that transaction is stamping
  * the same official at about the same time, and the stamp only orders who is picked next.
  */
-async function stampAssigned(tx: Tx, officialId: string, at: Date): Promise<void> {
-  await tx.execute(
-    sql`${prepared}update officials set last_assigned_at = ${at.toISOString()}::timestamptz
-        where id = (select id from officials where id = ${officialId} for update skip locked)`,
-  );
+function stampAssigned(officialId: string, at: Date): SQL {
+  return sql`${prepared}update officials set last_assigned_at = ${at.toISOString()}::timestamptz
+        where id = (select id from officials where id = ${officialId} for update skip locked)`;
 }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { prepared, queryRows } from '../db/index.js';
 import type { Delegation, Directory, OfficialEntry } from '../sop/index.js';
@@ -6,18 +6,23 @@ import type { Delegation, Directory, OfficialEntry } from '../sop/index.js';
 /** Epoch milliseconds as JSON gives them; the column's own precision is kept to the millisecond. */
 type Millis = number | null;
 
+interface DirectoryRow {
+  people: Array<Omit<OfficialEntry, 'lastAssignedAt'> & { lastAssignedAt: Millis }>;
+  delegated: Array<{ officialId: string; delegateId: string; from: number; until: number }>;
+}
+
 /**
  * Every official and the delegations in force now: what the engine assigns and escalates from.
  * Both in one statement (each aggregated to JSON), since every submission and event loads them.
  */
 export async function loadDirectory(tx: Tx, now: Date): Promise<Directory> {
+  return directoryOf(await queryRows(tx, directoryStatement(now)));
+}
+
+/** loadDirectory's statement, for a caller that sends it with others; directoryOf reads its rows. */
+export function directoryStatement(now: Date): SQL {
   const at = now.toISOString();
-  const [row] = await queryRows<{
-    people: Array<Omit<OfficialEntry, 'lastAssignedAt'> & { lastAssignedAt: Millis }>;
-    delegated: Array<{ officialId: string; delegateId: string; from: number; until: number }>;
-  }>(
-    tx,
-    sql`${prepared}
+  return sql`${prepared}
     select
       (select coalesce(json_agg(json_build_object(
          'id', id, 'roleId', role_id, 'unitId', unit_id, 'superiorId', superior_id, 'active', active,
@@ -26,8 +31,11 @@ export async function loadDirectory(tx: Tx, now: Date): Promise<Directory> {
       (select coalesce(json_agg(json_build_object(
          'officialId', official_id, 'delegateId', delegate_id,
          'from', extract(epoch from starts_at) * 1000, 'until', extract(epoch from ends_at) * 1000)), '[]'::json)
-       from delegations where starts_at <= ${at}::timestamptz and ends_at > ${at}::timestamptz) as delegated`,
-  );
+       from delegations where starts_at <= ${at}::timestamptz and ends_at > ${at}::timestamptz) as delegated`;
+}
+
+export function directoryOf(rows: readonly unknown[]): Directory {
+  const [row] = rows as ReadonlyArray<DirectoryRow>;
   const officials: OfficialEntry[] = (row?.people ?? []).map((o) => ({
     ...o,
     lastAssignedAt: o.lastAssignedAt === null ? null : new Date(o.lastAssignedAt),

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { prepared, queryRows } from '../db/index.js';
 
@@ -15,7 +15,15 @@ export class TicketNumbers {
   /** Sequences seen committed in this service's database: they need no check again. */
   readonly #known = new Set<string>();
 
-  async next(tx: Tx, prefix: string, year: number): Promise<string> {
+  /**
+   * The statement that draws the next number, for the caller to send with others, and how its rows
+   * read as a ticket. Makes the year's sequence first if this service has not seen it.
+   */
+  async draw(
+    tx: Tx,
+    prefix: string,
+    year: number,
+  ): Promise<{ statement: SQL; ticket: (rows: readonly unknown[]) => string }> {
     const name = sequenceName(prefix, year);
     if (!this.#known.has(name)) {
       // Made earlier in this same transaction (another chat's case in a group commit), it is not
@@ -29,9 +37,14 @@ export class TicketNumbers {
       if (!found?.seq) await makeSequence(tx, name, prefix, year);
       else if (!found.mine) this.#known.add(name);
     }
-    const [drawn] = await queryRows<{ n: string | number }>(tx, sql`${prepared}select nextval(${name}::regclass) as n`);
-    if (drawn === undefined) throw new Error(`no number from ${name}`);
-    return `${prefix}-${year}-${String(drawn.n).padStart(6, '0')}`;
+    return {
+      statement: sql`${prepared}select nextval(${name}::regclass) as n`,
+      ticket: (rows) => {
+        const [drawn] = rows as ReadonlyArray<{ n: string | number }>;
+        if (drawn === undefined) throw new Error(`no number from ${name}`);
+        return `${prefix}-${year}-${String(drawn.n).padStart(6, '0')}`;
+      },
+    };
   }
 }
 

@@ -105,6 +105,9 @@ function serverPool(url: string, max: number, onLost: ((err: Error) => void) | u
     max,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     keepAlive: true,
+    // Queries made while others are unanswered are written at once instead of queued (sendInOrder);
+    // one awaited at a time goes as before.
+    pipeline: true,
   });
   // The pool re-emits an idle client's error, which the client's own listener already reported.
   pool.on('error', () => {});

@@ -29,6 +29,7 @@ export {
   releaseHeldMessages,
 } from './outbox.js';
 export { discardLine, isLinePaused, listPausedLines, pauseLine, reopenLine } from './paused-lines.js';
+export { sendInOrder } from './pipeline.js';
 export { dateOf, prepared, queryRows } from './raw.js';
 export {
   adminAccounts,

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, isNull, ne, or } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, ne, or, type SQL } from 'drizzle-orm';
 import type { Recipient } from '../sop/index.js';
 import { insertUnnested } from './bulk-insert.js';
 import type { Tx } from './client.js';
+import { sendInOrder } from './pipeline.js';
+import { dateOf } from './raw.js';
 import { channelLinks, messages, officials, stakeholders, stepInstances } from './schema.js';
 
 export interface QueuedMessage {
@@ -172,8 +174,13 @@ export async function insertMessages(
   tx: Tx,
   items: ReadonlyArray<{ to: Recipient; message: NewMessage }>,
   opts: InsertOptions = {},
+  /** Statements to send first, in the same round trip as the recipients' chats are looked up. */
+  alongside: readonly SQL[] = [],
 ): Promise<QueuedMessage[]> {
-  if (items.length === 0) return [];
+  if (items.length === 0) {
+    if (alongside.length > 0) await sendInOrder(tx, alongside);
+    return [];
+  }
   const alerted = new Map<string, string[]>();
   for (const { to } of items) {
     if (to.kind === 'admins' && !alerted.has(to.unitId)) alerted.set(to.unitId, await alertOfficials(tx, to.unitId));
@@ -182,7 +189,9 @@ export async function insertMessages(
     ({ to }): Array<{ kind: 'official' | 'stakeholder'; id: string }> =>
       to.kind === 'admins' ? (alerted.get(to.unitId) ?? []).map((id) => ({ kind: 'official', id })) : [to],
   );
-  const links = await latestLinks(tx, people);
+  const lookup = latestLinksStatement(tx, people);
+  const answers = await sendInOrder(tx, lookup ? [...alongside, lookup] : alongside);
+  const links = latestLinksOf(lookup ? (answers.at(-1) ?? []) : []);
   const emails = new Map<string, string | null>();
   if (opts.email) {
     for (const p of people) {
@@ -246,19 +255,18 @@ const MESSAGE_COLUMNS = {
 
 const linkKey = (p: { kind: string; id: string }) => `${p.kind}:${p.id}`;
 
-/** Each person's most recently used active chat, by linkKey, in one statement. */
-async function latestLinks(
+/** The statement that finds each person's active chats (none for nobody); latestLinksOf reads its rows. */
+function latestLinksStatement(
   tx: Tx,
   people: ReadonlyArray<{ kind: 'official' | 'stakeholder'; id: string }>,
-): Promise<Map<string, { channel: string; address: string }>> {
+): SQL | null {
   const byKind = (kind: 'official' | 'stakeholder') => [
     ...new Set(people.filter((p) => p.kind === kind).map((p) => p.id)),
   ];
   const officialIds = byKind('official');
   const stakeholderIds = byKind('stakeholder');
-  const found = new Map<string, { channel: string; address: string; lastSeenAt: Date }>();
-  if (officialIds.length + stakeholderIds.length === 0) return found;
-  const rows = await tx
+  if (officialIds.length + stakeholderIds.length === 0) return null;
+  return tx
     .select({
       ownerKind: channelLinks.ownerKind,
       ownerId: channelLinks.ownerId,
@@ -279,11 +287,20 @@ async function latestLinks(
             : undefined,
         ),
       ),
-    );
-  for (const link of rows) {
-    const key = linkKey({ kind: link.ownerKind, id: link.ownerId });
+    )
+    .getSQL();
+}
+
+/** Each person's most recently used active chat, by linkKey. */
+function latestLinksOf(rows: readonly unknown[]): Map<string, { channel: string; address: string }> {
+  const found = new Map<string, { channel: string; address: string; lastSeenAt: number }>();
+  for (const row of rows as ReadonlyArray<Record<string, unknown>>) {
+    const key = linkKey({ kind: String(row.owner_kind), id: String(row.owner_id) });
+    const lastSeenAt = dateOf(row.last_seen_at)?.getTime() ?? 0;
     const seen = found.get(key);
-    if (!seen || link.lastSeenAt > seen.lastSeenAt) found.set(key, link);
+    if (!seen || lastSeenAt > seen.lastSeenAt) {
+      found.set(key, { channel: String(row.channel), address: String(row.address), lastSeenAt });
+    }
   }
   return found;
 }

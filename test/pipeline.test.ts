@@ -1,0 +1,76 @@
+import { sql } from 'drizzle-orm';
+import { DrizzleQueryError } from 'drizzle-orm/errors';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/index.js';
+import { prepared, processedEvents, queryRows, sendInOrder } from '../src/db/index.js';
+import { freshDatabase } from './support/postgres.js';
+
+describe('statements sent together in a transaction on Postgres', () => {
+  let database: Database & { url: string };
+  beforeAll(async () => {
+    database = await freshDatabase();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('writes them all before the first answer, and Postgres runs them in the given order', async () => {
+    // Query.submit writes a query to the connection; the promise query() returns settles on its answer.
+    const client = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+    const query = pg.Query.prototype as unknown as { submit: (...args: unknown[]) => unknown };
+    const [originalQuery, originalSubmit] = [client.query, query.submit];
+    const events: string[] = [];
+    const rows = await database.db.transaction(async (tx) => {
+      query.submit = function (this: unknown, ...args: unknown[]) {
+        events.push('written');
+        return originalSubmit.apply(this, args);
+      };
+      client.query = function (this: unknown, ...args: unknown[]) {
+        const answer = originalQuery.apply(this, args) as Promise<unknown>;
+        void answer.then(() => events.push('answered'));
+        return answer;
+      };
+      try {
+        return await sendInOrder(tx, [
+          tx.insert(processedEvents).values({ key: 'first', caseId: null }).getSQL(),
+          // Sees the row the statement before it inserted.
+          sql`${prepared}select count(*)::int as n from processed_events where key = ${'first'}`,
+          tx.insert(processedEvents).values({ key: 'second', caseId: null }).getSQL(),
+        ]);
+      } finally {
+        client.query = originalQuery;
+        query.submit = originalSubmit;
+      }
+    });
+    expect(events).toEqual(['written', 'written', 'written', 'answered', 'answered', 'answered']);
+    expect(rows[1]).toEqual([{ n: 1 }]);
+    const keys = await database.db.select({ key: processedEvents.key }).from(processedEvents);
+    expect(keys.map((k) => k.key).sort()).toEqual(['first', 'second']);
+  });
+
+  it('rejects with the failing statement’s error, and the transaction writes nothing', async () => {
+    const failure = await database.db
+      .transaction((tx) =>
+        sendInOrder(tx, [
+          tx.insert(processedEvents).values({ key: 'kept-out', caseId: null }).getSQL(),
+          sql`select 1 / ${0}::int`,
+          tx.insert(processedEvents).values({ key: 'after-failure', caseId: null }).getSQL(),
+        ]),
+      )
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
+    expect(failure).toBeInstanceOf(DrizzleQueryError);
+    expect(((failure as Error).cause as Error).message).toMatch(/division by zero/);
+    const found = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from processed_events where key in ('kept-out', 'after-failure')`,
+    );
+    expect(found[0]?.n).toBe(0);
+    // The connection it failed on serves the next transaction.
+    const again = await database.db.transaction((tx) => sendInOrder(tx, [sql`select 2 as n`]));
+    expect(again).toEqual([[{ n: 2 }]]);
+  });
+});
