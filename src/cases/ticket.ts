@@ -15,6 +15,11 @@ export class TicketNumbers {
   /** Sequences seen committed in this service's database: they need no check again. */
   readonly #known = new Set<string>();
 
+  async next(tx: Tx, prefix: string, year: number): Promise<string> {
+    const draw = await this.draw(tx, prefix, year);
+    return draw.ticket(await queryRows(tx, draw.statement));
+  }
+
   /**
    * The statement that draws the next number, for the caller to send with others, and how its rows
    * read as a ticket. Makes the year's sequence first if this service has not seen it.
