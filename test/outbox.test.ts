@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
 import type { Database } from '../src/db/client.js';
 import { addOfficial, linkChannel } from '../src/db/officials.js';
-import { insertMessage } from '../src/db/outbox.js';
+import { insertChatMessage, insertMessage, type QueuedMessage } from '../src/db/outbox.js';
 import { channelLinks, messages, pausedLines } from '../src/db/schema.js';
 import type { Channel, OutgoingMessage } from '../src/outbox/channel.js';
 import { ChannelRateLimitedError, ChannelRefusedError, ChannelUnreachableError } from '../src/outbox/errors.js';
@@ -17,12 +17,12 @@ class ScriptedChannel implements Channel {
   readonly sent: { message: OutgoingMessage; at: number }[] = [];
   calls = 0;
   constructor(
-    private readonly answer: (call: number) => Error | undefined,
+    private readonly answer: (call: number, message: OutgoingMessage) => Error | undefined,
     readonly limits = { perSecond: 100, perChatIntervalMs: 0 },
   ) {}
   async send(message: OutgoingMessage): Promise<void> {
     this.calls++;
-    const err = this.answer(this.calls);
+    const err = this.answer(this.calls, message);
     if (err) throw err;
     this.sent.push({ message, at: Date.now() });
   }
@@ -144,6 +144,53 @@ describe('when several messages go to one chat', () => {
     const times = channel.sent.map((s) => s.at).sort((a, b) => a - b);
     expect(times).toHaveLength(3);
     for (let i = 1; i < times.length; i++) expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(280);
+  });
+});
+
+describe('when a burst to a few chats is queued at once', () => {
+  it('sends each message once, every chat in the order written, a chat waiting behind its failed message', async () => {
+    const chats = ['chat-a', 'chat-b', 'chat-c'];
+    const written = new Map<string, string[]>(chats.map((chat) => [chat, []]));
+    const queued: QueuedMessage[] = [];
+    await database.db.transaction(async (tx) => {
+      for (let i = 0; i < 120; i++) {
+        const chat = chats[i % chats.length] ?? '';
+        const message = await insertChatMessage(tx, 'scripted', chat, {
+          caseId: null,
+          instanceId: null,
+          template: 'flow.text',
+          params: { text: `pesan ${i}` },
+        });
+        written.get(chat)?.push(message.id);
+        queued.push(message);
+      }
+    });
+    // chat-b's first message fails once: the ones claimed with it must wait for its retry, not pass it.
+    const failing = written.get('chat-b')?.[0];
+    let failed = false;
+    const channel = new ScriptedChannel((_, message) => {
+      if (message.id !== failing || failed) return undefined;
+      failed = true;
+      return new ChannelUnreachableError('ECONNRESET');
+    });
+    const ids = queued.map((m) => m.id);
+    const current = await start(channel);
+    // One addBulk, as a timer batch queues its reminders: the worker runs many of them at once.
+    await current.queues.scheduleMany([{ messages: queued, timers: [] }]);
+    await eventually('every message to be sent', async () => {
+      const rows = await database.db
+        .select({ status: messages.status })
+        .from(messages)
+        .where(inArray(messages.id, ids));
+      return rows.length === 120 && rows.every((r) => r.status === 'sent');
+    });
+    expect(failed).toBe(true);
+    expect(channel.sent.filter((s) => ids.includes(s.message.id))).toHaveLength(120);
+    for (const chat of chats) {
+      expect(channel.sent.filter((s) => s.message.address === chat).map((s) => s.message.id)).toEqual(
+        written.get(chat),
+      );
+    }
   });
 });
 

@@ -1,13 +1,14 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
-import { and, eq, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/index.js';
-import { channelLinks, isLinePaused, messages, pausedLines, pauseLine } from '../db/index.js';
+import { channelLinks, isLinePaused, messages, pauseLine } from '../db/index.js';
 import type { AttachmentLinks } from '../links/index.js';
 import type { Logger } from '../log.js';
 import type { Channel } from '../outbox/index.js';
 import { ChannelRateLimitedError, ChannelRefusedError, renderMessage } from '../outbox/index.js';
 import type { Signer } from '../signing.js';
+import { BatchedClaims, BUSY, type Claim, SentMarks } from './outbox-claims.js';
 import { type OutboxJob, outboxQueueName } from './queues.js';
 
 export interface OutboxWorkerOptions {
@@ -52,10 +53,11 @@ const SEND_LOCK = { lockDuration: 4000, stalledInterval: 1000, maxStalledCount: 
 
 /**
  * Sends in flight per channel. A send mostly waits (on Postgres, Redis), so a channel with no
- * per-chat gap (log, web chat, email) runs more than the cores. A paced platform (Telegram's 30/s,
- * WhatsApp) keeps 4: more in flight bunched its sends past the platform's second.
+ * per-chat gap (log, web chat, email) runs many: the more run at once, the more each claim and
+ * sent-mark statement carries (BatchedClaims), and BullMQ's per-job round trips overlap. A paced
+ * platform (Telegram's 30/s, WhatsApp) keeps 4: more in flight bunched its sends past the platform's second.
  */
-export const DEFAULT_OUTBOX_CONCURRENCY = 16;
+export const DEFAULT_OUTBOX_CONCURRENCY = 200;
 const PACED_OUTBOX_CONCURRENCY = 4;
 
 const ORDER_WAIT_MS = 50;
@@ -69,15 +71,21 @@ const ORDER_WAIT_STEPS = 100;
 export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> {
   const { db, channel, log } = opts;
   const chatGapKey = (address: string) => `${opts.prefix}:chatgap:${channel.name}:${address}`;
+  const claims = channel.limits.perChatIntervalMs === 0 ? new BatchedClaims(db, channel.name) : undefined;
+  const marks = new SentMarks(db, persisting);
 
   const worker = new Worker<OutboxJob>(
     outboxQueueName(channel.name),
     async (job, token) => {
-      // On a channel with no gap between a chat's messages, the usual case takes one statement: a
-      // pending row at the head of its unpaused line takes its attempt. Anything else is looked at below.
-      if (channel.limits.perChatIntervalMs === 0) {
-        const [ready] = await claimHead(job.data.messageId);
-        if (ready?.address) return await sendRow({ ...ready, address: ready.address }, job, token);
+      // On a channel with no gap between a chat's messages, the usual case is claimed with the sends
+      // running beside it, in one statement. Anything else is looked at below.
+      if (claims) {
+        const claim = await claims.claim(job.data.messageId);
+        if (claim === BUSY) {
+          await job.moveToDelayed(Date.now() + ORDER_WAIT_MS, token);
+          throw new DelayedError();
+        }
+        if (claim) return await sendClaimed(claim, job, token);
       }
 
       const [row] = await db.select().from(messages).where(eq(messages.id, job.data.messageId));
@@ -141,30 +149,29 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
   );
 
   /**
-   * Counts the attempt of a pending message whose line is not paused and has no older pending
-   * message, and returns its row; nothing when any of that is not so (the caller looks why).
+   * Sends a claimed row once the chat's message claimed before it went. When that one is held (it
+   * failed, or must wait), this one waits too, unsent: the order is kept. A claim only reads the
+   * row, so the attempt is counted with the row's outcome.
    */
-  function claimHead(messageId: string) {
-    return db
-      .update(messages)
-      .set({ attempts: sql`${messages.attempts} + 1` })
-      .where(
-        and(
-          eq(messages.id, messageId),
-          eq(messages.status, 'pending'),
-          isNotNull(messages.address),
-          sql`not exists (select 1 from ${pausedLines} p where p.channel = ${channel.name} and p.address = ${messages.address})`,
-          sql`not exists (select 1 from ${messages} o where o.channel = ${channel.name} and o.address = ${messages.address} and o.status = 'pending' and o.seq < ${messages.seq})`,
-        ),
-      )
-      .returning();
+  async function sendClaimed(claim: Claim, job: Job<OutboxJob>, token: string | undefined) {
+    try {
+      if (!(await claim.ready)) {
+        await job.moveToDelayed(Date.now() + ORDER_WAIT_MS, token);
+        throw new DelayedError();
+      }
+      await sendRow(claim.row, job, token, { counted: false, pass: claim.pass });
+    } finally {
+      claim.pass(false);
+      claim.release();
+    }
   }
 
-  /** Sends a row whose attempt is counted, and marks it sent; a refusal or an error is recorded on it. */
+  /** Sends a row and marks it sent, counting its attempt; a refusal or an error is recorded on it. */
   async function sendRow(
     row: typeof messages.$inferSelect & { address: string },
     job: Job<OutboxJob>,
     token: string | undefined,
+    turn: SendTurn = COUNTED_ALONE,
   ) {
     try {
       await channel.send(
@@ -174,6 +181,12 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
         }),
       );
     } catch (err) {
+      if (!turn.counted) {
+        await db
+          .update(messages)
+          .set({ attempts: sql`${messages.attempts} + 1` })
+          .where(eq(messages.id, row.id));
+      }
       if (err instanceof ChannelRateLimitedError) {
         await job.moveToDelayed(Date.now() + err.retryAfterMs, token);
         throw new DelayedError();
@@ -187,6 +200,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
             .where(and(eq(channelLinks.channel, channel.name), eq(channelLinks.address, row.address)));
         }
         await markDead(db, row.id, err.message);
+        turn.pass(true);
         throw new UnrecoverableError(err.message);
       }
       await db
@@ -195,14 +209,9 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
         .where(eq(messages.id, row.id));
       throw err;
     }
+    turn.pass(true);
     // Sent: a database that is away this moment (a restart) must not turn it into a second send.
-    // A channel that confirms later (WhatsApp's server ack) has already moved the row on itself.
-    await persisting(() =>
-      db
-        .update(messages)
-        .set({ status: 'sent', sentAt: new Date(), lastError: null })
-        .where(and(eq(messages.id, row.id), eq(messages.status, 'pending'))),
-    );
+    await marks.sent(row.id, new Date(), turn.counted ? 0 : 1);
     // The web chat keeps the message in its history, but nobody sees it until the page is opened again.
     if (row.recipientKind === 'stakeholder' && channel.reaches && !(await channel.reaches(row.address))) {
       await opts.onUnreached?.(row.id);
@@ -241,6 +250,16 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
     await opts.onLinePaused?.({ channel: channel.name, headMessageId: messageId, lastError });
   }
 }
+
+/** A send's place in its chat's line: whether its attempt is counted yet, and how it lets the next one go. */
+interface SendTurn {
+  readonly counted: boolean;
+  /** Lets the chat's next claimed message go (true: this one is sent or dead) or holds it. */
+  pass(passed: boolean): void;
+}
+
+/** A send checked on its own, its attempt counted before it: nothing claimed after it waits on it. */
+const COUNTED_ALONE: SendTurn = { counted: true, pass: () => {} };
 
 const PERSIST_FOR_MS = 30_000;
 

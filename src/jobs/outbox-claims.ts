@@ -1,0 +1,203 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/index.js';
+import { messages, pausedLines } from '../db/index.js';
+
+type MessageRow = typeof messages.$inferSelect;
+
+/** A message this process claimed to send: its row, and its place in its chat's line. */
+export interface Claim {
+  readonly row: MessageRow & { readonly address: string };
+  /** True once the chat's earlier message claimed here went (or was dead-lettered); false if it is held. */
+  readonly ready: Promise<boolean>;
+  /** Lets the chat's next claimed message go (true) or holds it (false); only the first call counts. */
+  pass(passed: boolean): void;
+  /** The row is settled (marked sent or dead, or left pending): later claims no longer count on it. */
+  release(): void;
+}
+
+interface InFlight {
+  readonly id: string;
+  readonly address: string;
+  readonly seq: number;
+  readonly passed: Promise<boolean>;
+}
+
+/**
+ * What a claim finds: the claim; BUSY when this process is sending the row already (its job handed
+ * out again after its lock lapsed on a busy machine); nothing when it cannot go now.
+ */
+export type ClaimResult = Claim | typeof BUSY | undefined;
+export const BUSY = 'busy';
+
+interface Waiting {
+  readonly id: string;
+  readonly resolve: (claim: ClaimResult) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/**
+ * Claims, for a channel with no gap between a chat's messages, the rows of the send jobs running
+ * at the same moment in one statement instead of one each (issue 17: a statement or two per send
+ * kept the log channel near 230 sends/s). A row is claimed when it is pending, its line is not
+ * paused, and every older pending message of its chat is being sent by this process too: claimed
+ * in the same statement, or earlier and not settled yet. Those go first: a claim's `ready` waits
+ * for the chat's previous one, so a chat with many messages queued sends a batch of them in order
+ * instead of one per round trip. One claim statement runs at a time, so each sees what the one
+ * before claimed. A claim only reads: the row's job is the one sending it (BullMQ runs a job once
+ * at a time), and its attempt is counted with its outcome (SentMarks).
+ */
+export class BatchedClaims {
+  readonly #waiting: Waiting[] = [];
+  /** Claimed here and not settled, by id; and the newest of each chat, which the next claim follows. */
+  readonly #inFlight = new Map<string, InFlight>();
+  readonly #newestOf = new Map<string, InFlight>();
+  #running = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly channel: string,
+  ) {}
+
+  /** The message's claim, or why there is none (nothing: the caller looks why). */
+  claim(messageId: string): Promise<ClaimResult> {
+    if (this.#inFlight.has(messageId)) return Promise.resolve(BUSY);
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ id: messageId, resolve, reject });
+      if (!this.#running) {
+        this.#running = true;
+        setImmediate(() => void this.#claimWaiting());
+      }
+    });
+  }
+
+  async #claimWaiting(): Promise<void> {
+    const batch = this.#waiting.splice(0);
+    // A job handed out again while its first run waited for the claim before this one: BUSY below.
+    const ids = [...new Set(batch.map((w) => w.id))].filter((id) => !this.#inFlight.has(id));
+    const newestOf = new Map(this.#newestOf);
+    try {
+      const rows = await this.#claimRows(ids, [...this.#inFlight.keys()]);
+      const claims = new Map<string, Claim>();
+      for (const row of rows.sort((a, b) => a.seq - b.seq)) {
+        if (!row.address) continue;
+        const previous = newestOf.get(row.address);
+        const { claim, entry } = this.#track({ ...row, address: row.address }, previous);
+        newestOf.set(row.address, entry);
+        claims.set(row.id, claim);
+      }
+      for (const waiting of batch) {
+        const claim = claims.get(waiting.id);
+        // A job handed out twice in one turn: the first one sends.
+        claims.delete(waiting.id);
+        waiting.resolve(claim ?? (this.#inFlight.has(waiting.id) ? BUSY : undefined));
+      }
+    } catch (err) {
+      for (const waiting of batch) waiting.reject(err);
+    } finally {
+      if (this.#waiting.length > 0) setImmediate(() => void this.#claimWaiting());
+      else this.#running = false;
+    }
+  }
+
+  #track(row: Claim['row'], previous: InFlight | undefined): { claim: Claim; entry: InFlight } {
+    let pass!: (passed: boolean) => void;
+    const passed = new Promise<boolean>((resolve) => {
+      pass = resolve;
+    });
+    const entry: InFlight = { id: row.id, address: row.address, seq: row.seq, passed };
+    this.#inFlight.set(row.id, entry);
+    const newest = this.#newestOf.get(row.address);
+    if (!newest || newest.seq < row.seq) this.#newestOf.set(row.address, entry);
+    const claim: Claim = {
+      row,
+      ready: previous && previous.seq < row.seq ? previous.passed : Promise.resolve(true),
+      pass,
+      release: () => {
+        this.#inFlight.delete(row.id);
+        if (this.#newestOf.get(row.address) === entry) this.#newestOf.delete(row.address);
+      },
+    };
+    return { claim, entry };
+  }
+
+  /**
+   * Each chat's first pending message not being sent here is looked up once, by the chats' pending
+   * index; a row of the batch goes when that message comes after it. (Written as a subquery per row,
+   * Postgres hashed every pending message of the channel against the batch instead.)
+   */
+  #claimRows(ids: readonly string[], inFlight: readonly string[]) {
+    const batch = sql`${sql.param(ids)}::text[]`;
+    const excused = sql`${sql.param([...ids, ...inFlight])}::text[]`;
+    const claimable = sql`
+      select b.id from ${messages} b
+      join (
+        select c.address, (
+          select o.seq from ${messages} o
+          where o.channel = ${this.channel} and o.address = c.address and o.status = 'pending' and o.id <> all(${excused})
+          order by o.seq limit 1
+        ) as blocked_from
+        from (select distinct address from ${messages} where id = any(${batch})) c
+      ) k on k.address = b.address
+      where b.id = any(${batch}) and b.status = 'pending' and b.address is not null
+        and (k.blocked_from is null or k.blocked_from > b.seq)
+        and not exists (select 1 from ${pausedLines} p where p.channel = ${this.channel} and p.address = b.address)`;
+    return this.db.select().from(messages).where(sql`${messages.id} in (${claimable})`);
+  }
+}
+
+interface Mark {
+  readonly id: string;
+  readonly at: Date;
+  /** Attempts to add: 1 for a claimed row, whose attempt is counted here. */
+  readonly attempts: number;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/**
+ * Marks sent rows in one statement per turn instead of one each. One statement runs at a time, so
+ * a chat's rows are marked in the order they went, each with the moment its send returned.
+ */
+export class SentMarks {
+  readonly #waiting: Mark[] = [];
+  #running = false;
+
+  constructor(
+    private readonly db: Db,
+    /** Runs the write, retrying it while the database is away (a send cannot be taken back). */
+    private readonly persisting: (write: () => Promise<unknown>) => Promise<void>,
+  ) {}
+
+  sent(id: string, at: Date, attempts: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ id, at, attempts, resolve, reject });
+      if (!this.#running) {
+        this.#running = true;
+        setImmediate(() => void this.#markWaiting());
+      }
+    });
+  }
+
+  async #markWaiting(): Promise<void> {
+    const batch = this.#waiting.splice(0);
+    try {
+      const ids = batch.map((m) => m.id);
+      const ats = batch.map((m) => m.at.toISOString());
+      const attempts = batch.map((m) => m.attempts);
+      // A channel that confirms later (WhatsApp's server ack) has already moved the row on itself.
+      await this.persisting(() =>
+        this.db.execute(
+          sql`update ${messages} set status = 'sent', sent_at = u.at, last_error = null, attempts = attempts + u.added
+              from unnest(${sql.param(ids)}::text[], ${sql.param(ats)}::timestamptz[], ${sql.param(attempts)}::integer[]) as u(id, at, added)
+              where ${messages.id} = u.id and ${messages.status} = 'pending'`,
+        ),
+      );
+      for (const m of batch) m.resolve();
+    } catch (err) {
+      for (const m of batch) m.reject(err);
+    } finally {
+      if (this.#waiting.length > 0) setImmediate(() => void this.#markWaiting());
+      else this.#running = false;
+    }
+  }
+}
