@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Tx, UnitMenuSetting } from '../db/index.js';
 import { attachments, units } from '../db/index.js';
 import type { CaseField, SopDefinition } from '../sop/index.js';
