@@ -15,12 +15,7 @@ import type { AuditEntry, CaseState, Effect, OpenStep } from '../sop/index.js';
 
 /** Loads a case with its open step, locking the row until the transaction ends. */
 export async function loadCaseForUpdate(tx: Tx, caseId: string): Promise<CaseState | null> {
-  const [row] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update');
-  if (!row) return null;
-  const [step] = row.openInstanceId
-    ? await tx.select().from(stepInstances).where(eq(stepInstances.id, row.openInstanceId))
-    : [];
-  return stateOf(row, step);
+  return (await loadCasesForUpdate(tx, [caseId])).get(caseId) ?? null;
 }
 
 /**
