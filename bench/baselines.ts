@@ -44,11 +44,14 @@ export async function measureBareTimers(opts: BareTimersOptions): Promise<BareTi
   const prefix = `siput-bench-bare-${randomUUID()}`;
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue<{ due: number }>('bare-timers', { connection, prefix });
+  // BullMQ leaves a connection it was given open on close; this one would keep the bench alive.
+  const workerConnection = connection.duplicate();
   let worker: Worker<{ due: number }> | undefined;
   const close = onCleanup(`bare BullMQ ${prefix}`, async () => {
     await worker?.close(true);
     await queue.close();
     connection.disconnect();
+    workerConnection.disconnect();
     await removeRedisKeys(prefix);
   });
   try {
@@ -63,7 +66,7 @@ export async function measureBareTimers(opts: BareTimersOptions): Promise<BareTi
         late.push(now - job.data.due);
         last = Math.max(last, now);
       },
-      { connection: connection.duplicate(), prefix, concurrency: opts.concurrency },
+      { connection: workerConnection, prefix, concurrency: opts.concurrency },
     );
     for (let first = 0; first < opts.timers; first += 1000) {
       const jobs = [];
