@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
@@ -9,13 +8,10 @@ import { t } from '../src/i18n/catalog.js';
 import { ChannelWatch } from '../src/jobs/channel-watch.js';
 import { ALWAYS_WORKING } from '../src/sop/working-calendar.js';
 import { eventually, testApp, testConfig } from './support/app.js';
+import { KILAT_SETTINGS } from './support/kilat.js';
 import { freshDatabase } from './support/postgres.js';
 
-const config = testConfig({
-  SOPS_DIR: fileURLToPath(new URL('./fixtures/sops-kilat', import.meta.url)),
-  HOLIDAYS_FILE: fileURLToPath(new URL('./fixtures/no-holidays.yaml', import.meta.url)),
-  DEFAULT_UNIT: 'kilat',
-});
+const config = testConfig(KILAT_SETTINGS);
 let database: Database;
 let app: App;
 let admin: string;

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
 import { type Database, openDatabase } from '../src/db/client.js';
-import { addOfficial, linkChannel } from '../src/db/officials.js';
-import { caseEvents, inboundMessages, messages, units } from '../src/db/schema.js';
-import { ALWAYS_WORKING } from '../src/sop/working-calendar.js';
+import { caseEvents, inboundMessages, messages } from '../src/db/schema.js';
 import { eventually, testApp, testConfig } from './support/app.js';
+import { KILAT_SETTINGS, seedKilatUnit } from './support/kilat.js';
 import { freePort, OwnPostgres, OwnRedis } from './support/own-servers.js';
 import { type ServiceProcess, spawnService } from './support/service-process.js';
 
@@ -34,17 +32,7 @@ beforeAll(async () => {
   [pg, redis] = await Promise.all([OwnPostgres.start(), OwnRedis.start()]);
   const url = await pg.createDatabase('siput');
   database = await openDatabase({ url, max: 4 });
-  await database.db.insert(units).values({ id: 'kilat', name: 'Unit Kilat', workingHours: ALWAYS_WORKING });
-  await addOfficial(database.db, { nip: '3', name: 'Pimpinan', roleId: 'pimpinan', unitId: 'kilat' });
-  await addOfficial(database.db, { nip: '2', name: 'Kepala', roleId: 'kepala', unitId: 'kilat', superiorNip: '3' });
-  const pelaksana = await addOfficial(database.db, {
-    nip: '1',
-    name: 'Pelaksana',
-    roleId: 'pelaksana',
-    unitId: 'kilat',
-    superiorNip: '2',
-  });
-  await linkChannel(database.db, { kind: 'official', id: pelaksana }, 'log', 'chat-pelaksana');
+  await seedKilatUnit(database.db, { linked: ['pelaksana'] });
 
   // Every message the outbox hands to the web chat travels on Redis pub/sub: count each one.
   published = new Redis(redis.url);
@@ -69,9 +57,7 @@ beforeAll(async () => {
     database,
     testConfig({
       REDIS_URL: redis.url,
-      SOPS_DIR: fileURLToPath(new URL('./fixtures/sops-kilat', import.meta.url)),
-      HOLIDAYS_FILE: fileURLToPath(new URL('./fixtures/no-holidays.yaml', import.meta.url)),
-      DEFAULT_UNIT: 'kilat',
+      ...KILAT_SETTINGS,
     }),
     { queuePrefix: 'siput', workers: false },
   );

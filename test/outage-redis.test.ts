@@ -1,21 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
 import type { Database } from '../src/db/client.js';
-import { addOfficial, linkChannel } from '../src/db/officials.js';
 import { insertChatMessage } from '../src/db/outbox.js';
-import { messages, pausedLines, stepInstances, units } from '../src/db/schema.js';
+import { messages, pausedLines, stepInstances } from '../src/db/schema.js';
 import { RETENTION_QUEUE, RETENTION_SCHEDULER_ID } from '../src/jobs/retention-worker.js';
 import type { Channel, OutgoingMessage } from '../src/outbox/channel.js';
 import { ChannelUnreachableError } from '../src/outbox/errors.js';
-import { ALWAYS_WORKING } from '../src/sop/working-calendar.js';
 import { buildWeb } from '../src/web/server.js';
 import { eventually, testApp, testConfig } from './support/app.js';
 import { signIn } from './support/console.js';
+import { KILAT_SETTINGS, seedKilatUnit } from './support/kilat.js';
 import { OwnRedis } from './support/own-servers.js';
 import { freshDatabase } from './support/postgres.js';
 
@@ -47,22 +45,8 @@ let pelaksana: string;
 
 beforeAll(async () => {
   [redis, database] = await Promise.all([OwnRedis.start(), freshDatabase()]);
-  await database.db.insert(units).values({ id: 'kilat', name: 'Unit Kilat', workingHours: ALWAYS_WORKING });
-  await addOfficial(database.db, { nip: '2', name: 'Kepala', roleId: 'kepala', unitId: 'kilat' });
-  pelaksana = await addOfficial(database.db, {
-    nip: '1',
-    name: 'Pelaksana',
-    roleId: 'pelaksana',
-    unitId: 'kilat',
-    superiorNip: '2',
-  });
-  await linkChannel(database.db, { kind: 'official', id: pelaksana }, 'log', 'chat-pelaksana');
-  const config = testConfig({
-    REDIS_URL: redis.url,
-    SOPS_DIR: fileURLToPath(new URL('./fixtures/sops-kilat', import.meta.url)),
-    HOLIDAYS_FILE: fileURLToPath(new URL('./fixtures/no-holidays.yaml', import.meta.url)),
-    DEFAULT_UNIT: 'kilat',
-  });
+  ({ pelaksana } = await seedKilatUnit(database.db, { linked: ['pelaksana'] }));
+  const config = testConfig({ REDIS_URL: redis.url, ...KILAT_SETTINGS });
   app = await testApp(database, config, { channels: [gated], retryDelayMs: 60_000 });
   web = await buildWeb(app);
 }, 60_000);

@@ -1,13 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
 import type { TimerCommand } from '../src/cases/index.js';
-import { addOfficial } from '../src/db/officials.js';
 import { queryRows } from '../src/db/raw.js';
-import { caseEvents, cases, stepInstances, units } from '../src/db/schema.js';
-import { ALWAYS_WORKING } from '../src/sop/working-calendar.js';
+import { caseEvents, cases, stepInstances } from '../src/db/schema.js';
 import { eventually, testApp, testConfig } from './support/app.js';
+import { KILAT_SETTINGS, seedKilatUnit } from './support/kilat.js';
 import { freshDatabase } from './support/postgres.js';
 
 /**
@@ -21,22 +19,9 @@ let app: App;
 
 beforeAll(async () => {
   database = await freshDatabase();
-  await database.db.insert(units).values({ id: 'kilat', name: 'Unit Kilat', workingHours: ALWAYS_WORKING });
-  await addOfficial(database.db, { nip: '2', name: 'Kepala', roleId: 'kepala', unitId: 'kilat' });
-  await addOfficial(database.db, {
-    nip: '1',
-    name: 'Pelaksana',
-    roleId: 'pelaksana',
-    unitId: 'kilat',
-    superiorNip: '2',
-  });
-  const config = testConfig({
-    SOPS_DIR: fileURLToPath(new URL('./fixtures/sops-kilat', import.meta.url)),
-    HOLIDAYS_FILE: fileURLToPath(new URL('./fixtures/no-holidays.yaml', import.meta.url)),
-    DEFAULT_UNIT: 'kilat',
-  });
+  await seedKilatUnit(database.db);
   // No workers: only the test fires the timer.
-  app = await testApp(database, config, { workers: false });
+  app = await testApp(database, testConfig(KILAT_SETTINGS), { workers: false });
 }, 60_000);
 
 afterAll(async () => {

@@ -1,21 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.js';
 import type { Database } from '../src/db/client.js';
-import { addOfficial, linkChannel } from '../src/db/officials.js';
+import { addOfficial } from '../src/db/officials.js';
 import { caseEvents, messages, units } from '../src/db/schema.js';
 import { ALWAYS_WORKING } from '../src/sop/working-calendar.js';
 import { eventually, REDIS_URL, testApp, testConfig } from './support/app.js';
+import { KILAT_SETTINGS, seedKilatUnit } from './support/kilat.js';
 import { freshDatabase } from './support/postgres.js';
 
-const config = testConfig({
-  SOPS_DIR: fileURLToPath(new URL('./fixtures/sops-kilat', import.meta.url)),
-  HOLIDAYS_FILE: fileURLToPath(new URL('./fixtures/no-holidays.yaml', import.meta.url)),
-  DEFAULT_UNIT: 'kilat',
-});
+const config = testConfig(KILAT_SETTINGS);
 
 let database: Database;
 let pelaksana: string;
@@ -23,24 +19,7 @@ let kepala: string;
 
 beforeAll(async () => {
   database = await freshDatabase();
-  await database.db.insert(units).values({ id: 'kilat', name: 'Unit Kilat', workingHours: ALWAYS_WORKING });
-  const pimpinan = await addOfficial(database.db, { nip: '3', name: 'Pimpinan', roleId: 'pimpinan', unitId: 'kilat' });
-  kepala = await addOfficial(database.db, {
-    nip: '2',
-    name: 'Kepala',
-    roleId: 'kepala',
-    unitId: 'kilat',
-    superiorNip: '3',
-  });
-  pelaksana = await addOfficial(database.db, {
-    nip: '1',
-    name: 'Pelaksana',
-    roleId: 'pelaksana',
-    unitId: 'kilat',
-    superiorNip: '2',
-  });
-  for (const id of [pimpinan, kepala, pelaksana])
-    await linkChannel(database.db, { kind: 'official', id }, 'log', `chat-${id}`);
+  ({ kepala, pelaksana } = await seedKilatUnit(database.db, { linked: ['pimpinan', 'kepala', 'pelaksana'] }));
 });
 
 afterAll(async () => {
