@@ -249,7 +249,7 @@ async function main(): Promise<void> {
       'updates/s (Postgres, outbox off)',
       `${fmt(tg.inbound.perSecond)} in ${ms(tg.inbound.elapsedMs)} — target ≥ ${fmt(TARGET_INBOUND_PER_S)}`,
     );
-    line('updates per CPU second (emulator included)', fmt(tg.inbound.perCpuSecond));
+    line('updates per CPU second of the service process', fmt(tg.inbound.perCpuSecond));
     line(
       'update → reply in the outbox, one at a time',
       `p50 ${ms(tg.inbound.replyMs.p50)}, p99 ${ms(tg.inbound.replyMs.p99)} (polled each ms) — target p50 < ${TARGET_REPLY_MS} ms`,

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { count, eq } from 'drizzle-orm';
 import { type App, startApp } from '../src/app.js';
@@ -12,7 +11,6 @@ import { loadConfig } from '../src/config.js';
 import { insertChatMessage } from '../src/db/outbox.js';
 import { inboundMessages, messages } from '../src/db/schema.js';
 import { createLogger } from '../src/log.js';
-import { TelegramEmulator } from '../test/support/telegram-emulator.js';
 import {
   freshDatabase,
   onCleanup,
@@ -23,6 +21,7 @@ import {
   sleep,
   summarize,
 } from './harness.js';
+import type { QueueTexts, TimeReplies } from './telegram-emulator-process.js';
 
 export interface TelegramBenchOptions {
   /** Updates queued at the emulator for the inbound figure. */
@@ -42,13 +41,15 @@ export interface TelegramBench {
     readonly elapsedMs: number;
     readonly perSecond: number;
     /**
-     * Updates per CPU second of this process over the same span (the emulator and the bench's
-     * polling included): what a loaded machine's wall clock hides.
+     * Updates per CPU second of this process, the service's, over the same span (the bench's
+     * count every 50 ms included; the emulator runs in a process of its own): what a loaded
+     * machine's wall clock hides.
      */
     readonly perCpuSecond: number;
     /**
      * One update at a time from a new person, to its reply's row in the outbox (the reply
-     * decided and committed), found by polling every REPLY_POLL_MS: an upper bound by that much.
+     * decided and committed), found by the emulator's process polling every REPLY_POLL_MS on a
+     * connection of its own: an upper bound by that much.
      */
     readonly replyMs: Summary;
   };
@@ -74,28 +75,29 @@ const REPLY_SAMPLES = 200;
 const REPLY_POLL_MS = 1;
 
 /**
- * Two figures for the Telegram channel, both against the Bot API emulator on this machine:
+ * Two figures for the Telegram channel, both against the Bot API emulator on this machine, in a
+ * process of its own (so that this process's CPU is the service's, and the emulator's clock is
+ * not the service's event loop):
  *   1. updates/s from getUpdates through telegraf and the flows into Postgres (the outbox is off,
  *      so the answers stay queued and only the inbound path is timed);
- *   2. the outbox's sent rate to many chats under a strict 30/s cap, with the 429s counted; the
- *      emulator runs in its own process there, so that its clock is not the service's event loop.
+ *   2. the outbox's sent rate to many chats under a strict 30/s cap, with the 429s counted.
  */
 export async function measureTelegram(opts: TelegramBenchOptions): Promise<TelegramBench> {
   return { inbound: await measureInbound(opts), outbound: await measureOutbound(opts) };
 }
 
 async function measureInbound(opts: TelegramBenchOptions): Promise<TelegramBench['inbound']> {
-  const emulator = await TelegramEmulator.start();
-  const { app, close } = await startTelegramApp(emulator, { receive: true, workers: false });
+  const emulator = await emulatorProcess(null);
+  const { app, close, databaseUrl } = await startTelegramApp(emulator, { receive: true, workers: false });
   try {
-    const people = Array.from({ length: opts.people }, (_, i) => emulator.user(900_000 + i));
+    // Round robin over the people, so each getUpdates batch spans many chats, as a busy bot's does.
+    const texts = Array.from({ length: opts.updates }, (_, i) => ({
+      userId: 900_000 + (i % opts.people),
+      text: SAYINGS[Math.floor(i / opts.people) % SAYINGS.length] ?? 'halo',
+    }));
     const started = Date.now();
     const cpuBefore = process.cpuUsage();
-    // Round robin over the people, so each getUpdates batch spans many chats, as a busy bot's does.
-    for (let i = 0; i < opts.updates; i++) {
-      const person = people[i % people.length];
-      if (person) emulator.sendText(person, SAYINGS[Math.floor(i / people.length) % SAYINGS.length] ?? 'halo');
-    }
+    await emulator.ask<'queued'>({ texts } satisfies QueueTexts);
     let handled = 0;
     while (handled < opts.updates && Date.now() - started < opts.capMs) {
       await sleep(50);
@@ -110,30 +112,23 @@ async function measureInbound(opts: TelegramBenchOptions): Promise<TelegramBench
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     // A backlog left past the cap would sit ahead of the samples below and time them out.
     await drained(app, opts.updates, started + opts.capMs * 2);
-    const replyMs: number[] = [];
-    for (let i = 0; i < REPLY_SAMPLES && Date.now() - started < opts.capMs * 3; i++) {
-      const person = emulator.user(950_000 + i);
-      const sentAt = performance.now();
-      emulator.sendText(person, 'halo');
-      for (;;) {
-        const [reply] = await app.database.db
-          .select({ id: messages.id })
-          .from(messages)
-          .where(eq(messages.address, String(person.id)))
-          .limit(1);
-        if (reply) break;
-        if (performance.now() - sentAt > 5000) throw new Error(`no reply to update ${i} within 5 s`);
-        await sleep(REPLY_POLL_MS);
-      }
-      replyMs.push(performance.now() - sentAt);
-    }
+    const answer = await emulator.ask<{ replyMs?: number[]; error?: string }>({
+      replies: {
+        databaseUrl,
+        firstUserId: 950_000,
+        samples: REPLY_SAMPLES,
+        pollMs: REPLY_POLL_MS,
+        until: started + opts.capMs * 3,
+      },
+    } satisfies TimeReplies);
+    if (!answer.replyMs) throw new Error(answer.error ?? 'no reply times');
     return {
       updates: opts.updates,
       handled,
       elapsedMs,
       perSecond: handled / (elapsedMs / 1000),
       perCpuSecond: cpuSeconds > 0 ? handled / cpuSeconds : 0,
-      replyMs: summarize(replyMs),
+      replyMs: summarize(answer.replyMs),
     };
   } finally {
     await close();
@@ -154,7 +149,7 @@ async function drained(app: App, updates: number, deadline: number): Promise<voi
 }
 
 async function measureOutbound(opts: TelegramBenchOptions): Promise<TelegramBench['outbound']> {
-  const emulator = await emulatorProcess();
+  const emulator = await emulatorProcess(CAP);
   const { app, close } = await startTelegramApp(emulator, { receive: false, workers: true });
   try {
     const queued = await app.database.db.transaction(async (tx) => {
@@ -179,7 +174,7 @@ async function measureOutbound(opts: TelegramBenchOptions): Promise<TelegramBenc
       const [row] = await app.database.db.select({ n: count() }).from(messages).where(eq(messages.status, 'sent'));
       sent = row?.n ?? 0;
     }
-    const report = await emulator.report();
+    const report = await emulator.ask<EmulatorReport>('report');
     const delivered = report.arrivals.filter((a) => a.status === 200).map((a) => a.at);
     const spanS = ((delivered.at(-1) ?? 0) - (delivered[0] ?? 0)) / 1000;
     return {
@@ -196,18 +191,24 @@ async function measureOutbound(opts: TelegramBenchOptions): Promise<TelegramBenc
   }
 }
 
+interface EmulatorReport {
+  readonly arrivals: { at: number; status: number }[];
+  readonly rateLimited: number;
+}
+
 interface EmulatorProcess {
   readonly apiRoot: string;
   readonly token: string;
-  report(): Promise<{ arrivals: { at: number; status: number }[]; rateLimited: number }>;
+  /** Sends a request to the emulator process and waits for its answer (one request at a time). */
+  ask<T>(request: 'report' | QueueTexts | TimeReplies): Promise<T>;
   close(): Promise<void>;
 }
 
-/** Starts bench/telegram-emulator-process.ts with the 30/s cap and waits until it listens. */
-async function emulatorProcess(): Promise<EmulatorProcess> {
+/** Starts bench/telegram-emulator-process.ts, with a cap on sends per second or none, and waits until it listens. */
+async function emulatorProcess(cap: number | null): Promise<EmulatorProcess> {
   const child = fork(fileURLToPath(new URL('./telegram-emulator-process.ts', import.meta.url)), {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, TELEGRAM_EMULATOR_CAP: String(CAP) },
+    env: { ...process.env, TELEGRAM_EMULATOR_CAP: cap === null ? '' : String(cap) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = <T>() => new Promise<T>((resolve) => child.once('message', (m) => resolve(m as T)));
@@ -221,9 +222,9 @@ async function emulatorProcess(): Promise<EmulatorProcess> {
   return {
     apiRoot,
     token,
-    report() {
-      const answer = next<Awaited<ReturnType<EmulatorProcess['report']>>>();
-      child.send('report');
+    ask<T>(request: 'report' | QueueTexts | TimeReplies) {
+      const answer = next<T>();
+      child.send(request);
       return answer;
     },
     close: stop,
@@ -278,5 +279,5 @@ async function startTelegramApp(
     receive: parts.receive,
     workers: parts.workers,
   });
-  return { app, close };
+  return { app, close, databaseUrl: database.url };
 }
