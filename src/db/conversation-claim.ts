@@ -1,8 +1,8 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from './client.js';
 import type { InboundRecord } from './inbound-messages.js';
 import { chatMessageRows, type NewMessage, type QueuedMessage } from './outbox.js';
-import { prepared, queryRows } from './raw.js';
+import { prepared } from './raw.js';
 import { conversations, messages } from './schema.js';
 
 /** A conversation as the flows move it on and save it. */
@@ -58,7 +58,7 @@ interface ClaimRow {
 }
 
 /**
- * What handling a message starts with, in one statement (one round trip instead of five): the
+ * The statement handling a message starts with, one instead of five (one round trip instead of five): the
  * message recorded under its key, its conversation created or locked for the rest of the caller's
  * transaction (ON CONFLICT DO UPDATE locks the row as SELECT … FOR UPDATE would), the owner of
  * the chat's active link, and the units' menu settings (read here rather than when the menu is
@@ -68,14 +68,8 @@ interface ClaimRow {
  * redelivery): then nothing is written and nothing locked. A rolled-back transaction gives the key
  * back, as claimInboundKey's does.
  */
-export async function claimConversation(
-  tx: Tx,
-  message: InboundRecord,
-  language: string,
-): Promise<ClaimedConversation | null> {
-  const [row] = await queryRows<ClaimRow>(
-    tx,
-    sql`${prepared}with claim as (
+export function claimStatement(message: InboundRecord, language: string): SQL {
+  return sql`${prepared}with claim as (
       insert into inbound_messages (channel, address, key, text, choice, attachment_id)
       values (${message.channel}, ${message.address}, ${message.key}, ${message.text ?? null},
               ${message.choice ?? null}, ${message.attachment?.id ?? null})
@@ -95,8 +89,12 @@ export async function claimConversation(
     from conversation c
     left join channel_links l on l.channel = c.channel and l.address = c.address and l.active
     left join officials o on l.owner_kind = 'official' and o.id = l.owner_id
-    left join stakeholders s on l.owner_kind = 'stakeholder' and s.id = l.owner_id`,
-  );
+    left join stakeholders s on l.owner_kind = 'stakeholder' and s.id = l.owner_id`;
+}
+
+/** The claim's answer (claimStatement's rows): null when the key was already taken. */
+export function claimedFrom(rows: readonly unknown[]): ClaimedConversation | null {
+  const row = rows[0] as ClaimRow | undefined;
   if (!row) return null;
   return {
     conversation: { language: row.language, flow: row.flow, step: row.step, data: row.data },
@@ -128,25 +126,25 @@ function ownerOf(row: ClaimRow): LinkOwner | null {
 }
 
 /**
- * Saves the conversation as the message left it and puts its replies in the outbox, in one
- * statement (a data-modifying WITH) rather than two; the replies keep the order given.
+ * The statement saving the conversation as the message left it and putting its replies in the
+ * outbox, one (a data-modifying WITH) rather than two; the replies keep the order given. With the
+ * replies' ids, known before it runs.
  */
-export async function saveConversation(
+export function saveStatement(
   tx: Tx,
   at: { readonly channel: string; readonly address: string },
   state: StoredConversation,
   replies: { readonly address: string; readonly list: readonly NewMessage[] },
-): Promise<QueuedMessage[]> {
+): { readonly statement: SQL; readonly queued: QueuedMessage[] } {
   const save = tx
     .update(conversations)
     .set({ language: state.language, flow: state.flow, step: state.step, data: state.data, updatedAt: sql`now()` })
     .where(and(eq(conversations.channel, at.channel), eq(conversations.address, at.address)));
-  if (replies.list.length === 0) {
-    await save;
-    return [];
-  }
+  if (replies.list.length === 0) return { statement: save.getSQL(), queued: [] };
   const rows = chatMessageRows(at.channel, replies.address, replies.list);
   const saved = tx.$with('saved').as(save.returning({ channel: conversations.channel }));
-  await tx.with(saved).insert(messages).values(rows);
-  return rows.map((row) => ({ id: row.id, channel: at.channel }));
+  return {
+    statement: tx.with(saved).insert(messages).values(rows).getSQL(),
+    queued: rows.map((row) => ({ id: row.id, channel: at.channel })),
+  };
 }

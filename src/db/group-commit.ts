@@ -1,7 +1,22 @@
+import type { SQL } from 'drizzle-orm';
 import type { Db, Tx } from './client.js';
+import { sendInOrder } from './pipeline.js';
+import { pipelinedTransaction, type SendLater } from './pipelined-transaction.js';
+
+/**
+ * A piece of work for a group. Its `opening` statement, when it has one, is sent with the group's
+ * BEGIN, before any piece's work, and its rows handed to `work`: so it must not depend on what the
+ * pieces before it do, except those with the same `key`, before which it waits its turn (a chat's
+ * next message claims the conversation after its last one saved it). Statements given to `later`
+ * are not waited for (see SendLater).
+ */
+export interface Piece<T> {
+  readonly opening?: { readonly key: string; readonly statement: SQL };
+  readonly work: (tx: Tx, opened: unknown[], later: SendLater) => Promise<T>;
+}
 
 interface Member<T> {
-  readonly work: (tx: Tx) => Promise<T>;
+  readonly piece: Piece<T>;
   readonly resolve: (result: T) => void;
   readonly reject: (err: unknown) => void;
 }
@@ -20,7 +35,8 @@ const MAX_GROUP = 4;
  * commit: one BEGIN and one COMMIT for the group instead of two round trips each, which were half
  * of a chat reply's statements. One after another, not interleaved, so each piece sees the ones
  * before it as if they had committed (two messages of one chat keep their order) and its
- * savepoints roll back nothing of the others'.
+ * savepoints roll back nothing of the others'. Only the pieces' opening statements go first, all
+ * at once with the BEGIN (see Piece).
  *
  * When any piece throws, or the commit fails, the group is rolled back and every piece runs again
  * in a transaction of its own, in order: a piece that keeps failing fails alone, and the others
@@ -33,10 +49,10 @@ export class GroupCommit {
 
   constructor(private readonly db: Db) {}
 
-  run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  run<T>(piece: Piece<T> | ((tx: Tx) => Promise<T>)): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const member = { work, resolve, reject } as Member<unknown>;
-      if (this.#waiting.push(member) === 1) setImmediate(() => this.#start());
+      const member = { piece: typeof piece === 'function' ? { work: piece } : piece, resolve, reject };
+      if (this.#waiting.push(member as Member<unknown>) === 1) setImmediate(() => this.#start());
     });
   }
 
@@ -51,11 +67,7 @@ export class GroupCommit {
     if (group.length > 1) {
       let results: unknown[] | undefined;
       try {
-        results = await this.db.transaction(async (tx) => {
-          const out: unknown[] = [];
-          for (const member of group) out.push(await member.work(tx));
-          return out;
-        });
+        results = await this.#together(group);
       } catch {
         // Retried alone below, where each piece's own error reaches its caller.
       }
@@ -66,10 +78,32 @@ export class GroupCommit {
     }
     for (const member of group) {
       try {
-        member.resolve(await this.db.transaction((tx) => member.work(tx)));
+        member.resolve((await this.#together([member]))[0]);
       } catch (err) {
         member.reject(err);
       }
     }
+  }
+
+  /** The pieces in one transaction; the openings of the first piece of each key go with the BEGIN. */
+  #together(group: readonly Member<unknown>[]): Promise<unknown[]> {
+    const keys = new Set<string>();
+    const upFront = group.map(({ piece: { opening } }) => {
+      if (!opening || keys.has(opening.key)) return false;
+      keys.add(opening.key);
+      return true;
+    });
+    const openings = group.flatMap(({ piece: { opening } }, i) => (opening && upFront[i] ? [opening.statement] : []));
+    return pipelinedTransaction(this.db, openings, async (tx, opened, later) => {
+      const out: unknown[] = [];
+      let next = 0;
+      for (const [i, { piece }] of group.entries()) {
+        let rows: unknown[] = [];
+        if (piece.opening && upFront[i]) rows = opened[next++] ?? [];
+        else if (piece.opening) rows = (await sendInOrder(tx, [piece.opening.statement]))[0] ?? [];
+        out.push(await piece.work(tx, rows, later));
+      }
+      return out;
+    });
   }
 }

@@ -4,9 +4,10 @@ export { type BulkColumnType, insertUnnested } from './bulk-insert.js';
 export { type Database, type Db, openDatabase, PREPARED_MARK, ping, type Tx } from './client.js';
 export {
   type ClaimedConversation,
-  claimConversation,
+  claimedFrom,
+  claimStatement,
   type LinkOwner,
-  saveConversation,
+  saveStatement,
   type UnitMenuSetting,
 } from './conversation-claim.js';
 export { DirectoryError } from './errors.js';

@@ -1,10 +1,11 @@
 import type { Db, Tx } from '../db/index.js';
 import {
   type ClaimedConversation,
-  claimConversation,
+  claimedFrom,
+  claimStatement,
   GroupCommit,
   type NewMessage,
-  saveConversation,
+  saveStatement,
 } from '../db/index.js';
 import { isLanguage, t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
@@ -49,20 +50,28 @@ export class FlowRuntime {
     const now = this.deps.now?.() ?? new Date();
     // Messages handled side by side (a polled batch's chats) share a transaction; all is read again
     // inside, since a failed group runs each message again alone.
-    const done = await this.#commits.run(async (tx) => {
-      const hint = inbound.languageHint?.slice(0, 2).toLowerCase();
-      const claimed = await claimConversation(tx, inbound, hint === 'en' ? 'en' : 'id');
-      if (!claimed) return null;
+    // The claim goes with the group's BEGIN and the save with its COMMIT, not waited for apart.
+    const hint = inbound.languageHint?.slice(0, 2).toLowerCase();
+    const done = await this.#commits.run({
+      opening: {
+        key: `${inbound.channel}:${inbound.address}`,
+        statement: claimStatement(inbound, hint === 'en' ? 'en' : 'id'),
+      },
+      work: async (tx, opened, later) => {
+        const claimed = claimedFrom(opened);
+        if (!claimed) return null;
 
-      const ctx = this.#context(tx, inbound, now, claimed);
-      await this.#route(ctx, claimed.started);
-      const queued = await saveConversation(
-        tx,
-        inbound,
-        { language: ctx.language, ...ctx.state },
-        { address: inbound.replyTo ?? inbound.address, list: ctx.replies.map(replyMessage) },
-      );
-      return { queued, scheduled: ctx.scheduled };
+        const ctx = this.#context(tx, inbound, now, claimed);
+        await this.#route(ctx, claimed.started);
+        const save = saveStatement(
+          tx,
+          inbound,
+          { language: ctx.language, ...ctx.state },
+          { address: inbound.replyTo ?? inbound.address, list: ctx.replies.map(replyMessage) },
+        );
+        await later(save.statement);
+        return { queued: save.queued, scheduled: ctx.scheduled };
+      },
     });
     if (!done) return { duplicate: true };
     for (const s of done.scheduled) await this.deps.cases.schedule(s.saved, s.caseId);
