@@ -95,4 +95,39 @@ describe('a group commit', () => {
     ]);
     expect(await commits.run((tx) => tickets.next(tx, 'GRP', 2031))).toBe('GRP-2031-000003');
   });
+
+  it('sends the openings with the BEGIN, except one whose key a piece before it has: that one runs in its turn', async () => {
+    const commits = new GroupCommit(database.db);
+    const counted = sql`select count(*)::int as n from probe`;
+    const seen = (rows: unknown[]) => (rows[0] as { n: number }).n;
+    const results = await Promise.all([
+      commits.run({
+        opening: { key: 'a', statement: counted },
+        work: async (tx, rows) => [seen(rows), await write(tx, 1)],
+      }),
+      commits.run({
+        opening: { key: 'a', statement: counted },
+        work: async (tx, rows) => [seen(rows), await write(tx, 2)],
+      }),
+      commits.run({
+        opening: { key: 'b', statement: counted },
+        work: async (tx, rows) => [seen(rows), await write(tx, 3)],
+      }),
+    ]);
+    // The second piece of key "a" saw the first's row; "b" counted before any piece ran.
+    expect(results.map(([n]) => n)).toEqual([0, 1, 0]);
+    expect(new Set(results.map(([, tx]) => tx)).size).toBe(1);
+    expect(await written()).toEqual([1, 2, 3]);
+  });
+
+  it('fails only the piece whose statement sent without waiting was refused, though the COMMIT hid it', async () => {
+    const commits = new GroupCommit(database.db);
+    const results = await Promise.allSettled([
+      commits.run({ work: (tx, _, later) => later(sql`insert into probe (n, tx) values (1, 'a')`) }),
+      commits.run({ work: (tx, _, later) => later(sql`insert into probe (n, tx) values (1 / 0, 'b')`) }),
+      commits.run({ work: (tx, _, later) => later(sql`insert into probe (n, tx) values (3, 'c')`) }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await written()).toEqual([1, 3]);
+  });
 });

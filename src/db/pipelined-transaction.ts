@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { type SQL, sql } from 'drizzle-orm';
 import { NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres';
 import type { PgDialect } from 'drizzle-orm/pg-core';
@@ -55,14 +56,17 @@ export async function pipelinedTransaction<T>(
     session.schema,
   ) as unknown as Tx;
   const inFlight: Promise<unknown>[] = [];
+  const holdWrites = writeHolder(client);
   try {
     const [, ...opened] = await sendInOrder(tx, [sql`begin`, ...opening]);
     const result = await run(tx, opened, async (statement) => {
+      holdWrites();
       const sent = sendInOrder(tx, [statement]);
       // Looked at before the commit is trusted; a rejection meanwhile is not unhandled.
       sent.catch(() => {});
       inFlight.push(sent);
     });
+    holdWrites();
     // A statement that failed made the COMMIT a ROLLBACK, which Postgres answers without an error.
     const settled = await Promise.allSettled([...inFlight, sendInOrder(tx, [sql`commit`])]);
     const failure = settled.find((s) => s.status === 'rejected');
@@ -80,4 +84,23 @@ export async function pipelinedTransaction<T>(
     }
     throw err;
   }
+}
+
+/**
+ * Holds what is written to the connection until the work in hand waits for something (the next
+ * tick, which comes once the promise jobs ran out), so that the statements sent with `later` by
+ * pieces one after another, and the COMMIT behind them, leave in one write instead of one each.
+ */
+function writeHolder(client: pg.PoolClient): () => void {
+  const stream = (client as unknown as { connection?: { stream?: Partial<Writable> } }).connection?.stream;
+  let holding = false;
+  return () => {
+    if (holding || !stream?.cork || !stream.uncork) return;
+    holding = true;
+    stream.cork();
+    process.nextTick(() => {
+      holding = false;
+      stream.uncork?.();
+    });
+  };
 }

@@ -64,7 +64,6 @@ export class FlowRuntime {
         const ctx = this.#context(tx, inbound, now, claimed);
         await this.#route(ctx, claimed.started);
         const save = saveStatement(
-          tx,
           inbound,
           { language: ctx.language, ...ctx.state },
           { address: inbound.replyTo ?? inbound.address, list: ctx.replies.map(replyMessage) },
