@@ -123,9 +123,9 @@ describe('a group commit', () => {
   it('fails only the piece whose statement sent without waiting was refused, though the COMMIT hid it', async () => {
     const commits = new GroupCommit(database.db);
     const results = await Promise.allSettled([
-      commits.run({ work: (tx, _, later) => later(sql`insert into probe (n, tx) values (1, 'a')`) }),
-      commits.run({ work: (tx, _, later) => later(sql`insert into probe (n, tx) values (1 / 0, 'b')`) }),
-      commits.run({ work: (tx, _, later) => later(sql`insert into probe (n, tx) values (3, 'c')`) }),
+      commits.run({ work: (_tx, _, later) => later(sql`insert into probe (n, tx) values (1, 'a')`) }),
+      commits.run({ work: (_tx, _, later) => later(sql`insert into probe (n, tx) values (1 / 0, 'b')`) }),
+      commits.run({ work: (_tx, _, later) => later(sql`insert into probe (n, tx) values (3, 'c')`) }),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await written()).toEqual([1, 3]);
