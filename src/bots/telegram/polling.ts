@@ -22,13 +22,19 @@ export interface LongPollerOptions {
   readonly retryBaseMs: number;
   /** Seconds getUpdates waits for an update before answering empty; default 30. */
   readonly waitSeconds?: number;
-  /**
-   * Chats handled at once from one batch; default 8, under the database pool's 10 connections.
-   * A whole batch at once (up to 100 chats) queued for the pool, and under load the last ones
-   * waited past the pool's 5 s connect timeout, failed and were fetched again.
-   */
+  /** Chats handled at once from one batch; default CHATS_AT_ONCE. */
   readonly chatsAtOnce?: number;
 }
+
+/**
+ * Chats of a batch handled at once. Their messages share transactions, up to 16 in each
+ * (GroupCommit), so 64 chats hold 4 of the database pool's 10 connections. With a transaction per
+ * message, a whole batch at once (up to 100 chats) queued for the pool, and under load the last
+ * ones waited past the pool's 5 s connect timeout, failed and were fetched again; 8 was the most
+ * then. With groups of 16: 64 chats at once handled 826-1,091 updates per CPU second, 32 794
+ * (bench, load 5-7).
+ */
+const CHATS_AT_ONCE = 64;
 
 /**
  * getUpdates in a loop, written here rather than telegraf's launch(): telegraf confirms a batch
@@ -112,7 +118,7 @@ export class LongPoller {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.opts.chatsAtOnce ?? 8, waiting.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(this.opts.chatsAtOnce ?? CHATS_AT_ONCE, waiting.length) }, lane));
     return retryFrom.length > 0 ? Math.min(...retryFrom) : (updates.at(-1)?.update_id ?? 0) + 1;
   }
 
