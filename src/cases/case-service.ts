@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { eq, type SQL } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
-import { processedEvents, sendInOrder } from '../db/index.js';
+import { placeholdersOf, processedEvents, type Shaped, sendInOrder } from '../db/index.js';
 import type { Logger } from '../log.js';
 import type { AttachmentRef, CaseEvent, CaseState } from '../sop/index.js';
 import { activeWorkingMs, apply, type EngineContext, type Transition } from '../sop/index.js';
@@ -320,13 +320,19 @@ async function claimKey(
 }
 
 /** Claims an idempotency key for a case (or none): its rows are the key when this claimed it, none when it was taken. */
-function claimStatement(tx: Tx, key: string, caseId: string | null): SQL {
-  return tx
-    .insert(processedEvents)
-    .values({ key, caseId })
-    .onConflictDoNothing()
-    .returning({ key: processedEvents.key })
-    .getSQL();
+function claimStatement(tx: Tx, key: string, caseId: string | null): Shaped {
+  const claim = placeholdersOf({ key, caseId });
+  return {
+    shape: 'claim processed_events',
+    build: () =>
+      tx
+        .insert(processedEvents)
+        .values(claim.placeholders as unknown as typeof processedEvents.$inferInsert)
+        .onConflictDoNothing()
+        .returning({ key: processedEvents.key })
+        .getSQL(),
+    values: claim.values,
+  };
 }
 
 /** What a claim's rows mean: claimed, or taken earlier and for which case. */

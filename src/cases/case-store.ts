@@ -6,8 +6,10 @@ import {
   type InsertOptions,
   insertMessages,
   insertUnnested,
+  placeholdersOf,
   prepared,
   type QueuedMessage,
+  type Shaped,
   sendInOrder,
   stepInstances,
 } from '../db/index.js';
@@ -120,7 +122,7 @@ export async function saveTransition(
   outbox: InsertOptions = {},
 ): Promise<SavedTransition> {
   // Sent together with the recipients' lookup: each refers only to rows written before it.
-  const writes: SQL[] = [];
+  const writes: Array<SQL | Shaped> = [];
   const caseRow = caseRowOf(after);
   if (before) {
     // A reminder or an escalation moves only the open step: the case row stays as it is.
@@ -128,10 +130,7 @@ export async function saveTransition(
       writes.push(tx.update(cases).set(caseRow).where(eq(cases.id, after.id)).getSQL());
   } else {
     writes.push(
-      tx
-        .insert(cases)
-        .values({ id: after.id, ticket: after.ticket, ...caseRow, ...intake, fields: { ...intake?.fields } })
-        .getSQL(),
+      insertCase(tx, { id: after.id, ticket: after.ticket, ...caseRow, ...intake, fields: { ...intake?.fields } }),
     );
   }
 
@@ -156,13 +155,7 @@ export async function saveTransition(
   if (after.openStep) writes.push(upsertOpenStep(tx, after.id, after.openStep));
 
   const audits = effects.flatMap((e) => (e.type === 'audit' ? [e.entry] : []));
-  if (audits.length > 0)
-    writes.push(
-      tx
-        .insert(caseEvents)
-        .values(audits.map((a) => auditRow(after.id, a)))
-        .getSQL(),
-    );
+  if (audits.length > 0) writes.push(insertAudits(tx, after.id, audits));
 
   for (const e of effects) {
     if (e.type === 'assigned') writes.push(stampAssigned(e.officialId, e.at));
@@ -463,13 +456,55 @@ function openStepValues(open: OpenStep) {
   };
 }
 
-function upsertOpenStep(tx: Tx, caseId: string, open: OpenStep): SQL {
+function upsertOpenStep(tx: Tx, caseId: string, open: OpenStep): Shaped {
   const values = openStepValues(open);
-  return tx
-    .insert(stepInstances)
-    .values({ id: open.instanceId, caseId, seq: open.seq, stepId: open.stepId, enteredAt: open.enteredAt, ...values })
-    .onConflictDoUpdate({ target: stepInstances.id, set: values })
-    .getSQL();
+  const step = placeholdersOf({
+    id: open.instanceId,
+    caseId,
+    seq: open.seq,
+    stepId: open.stepId,
+    enteredAt: open.enteredAt,
+    ...values,
+  });
+  // The update names the insert's placeholders: each of those values is sent twice.
+  const set = placeholdersOf(values).placeholders;
+  return {
+    shape: `upsert step_instances ${step.keys}`,
+    build: () =>
+      tx
+        .insert(stepInstances)
+        .values(step.placeholders as unknown as typeof stepInstances.$inferInsert)
+        .onConflictDoUpdate({ target: stepInstances.id, set })
+        .getSQL(),
+    values: step.values,
+  };
+}
+
+/** A new case's row; its intake's absent values take the columns' defaults. */
+function insertCase(tx: Tx, row: typeof cases.$inferInsert): Shaped {
+  const { placeholders, values, keys } = placeholdersOf(row);
+  return {
+    shape: `insert cases ${keys}`,
+    build: () =>
+      tx
+        .insert(cases)
+        .values(placeholders as unknown as typeof cases.$inferInsert)
+        .getSQL(),
+    values,
+  };
+}
+
+function insertAudits(tx: Tx, caseId: string, audits: readonly AuditEntry[]): Shaped {
+  const rows = audits.map((a, i) => placeholdersOf(auditRow(caseId, a), `${i}.`));
+  return {
+    shape: `insert case_events ${rows.map((r) => r.keys).join(' | ')}`,
+    build: () =>
+      tx
+        .insert(caseEvents)
+        .values(rows.map((r) => r.placeholders as unknown as typeof caseEvents.$inferInsert))
+        .getSQL(),
+    values: Object.assign({}, ...rows.map((r) => r.values)),
+  };
 }
 
 /**

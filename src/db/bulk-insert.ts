@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Tx } from './client.js';
+import { sendInOrder } from './pipeline.js';
 
 /** A column's Postgres type as its array parameter is cast; jsonb goes as text and is cast per row. */
 export type BulkColumnType = 'text' | 'integer' | 'bigint' | 'boolean' | 'timestamptz' | 'jsonb';
@@ -20,18 +21,29 @@ export async function insertUnnested(
 ): Promise<void> {
   if (rows.length === 0) return;
   const entries = Object.entries(columns);
-  const arrays = entries.map(
-    ([name, type]) =>
-      sql`${sql.param(rows.map((row) => driverValue(row[name], type)))}::${sql.raw(type === 'jsonb' ? 'text' : type)}[]`,
-  );
-  const quoted = entries.map(([name]) => `"${name}"`);
-  const selected = entries.map(([name, type]) => (type === 'jsonb' ? `u."${name}"::jsonb` : `u."${name}"`));
-  await tx.execute(
-    sql`insert into ${sql.raw(`"${table}" (${quoted.join(', ')})`)}
+  const values: Record<string, unknown[]> = {};
+  for (const [name, type] of entries) values[name] = rows.map((row) => driverValue(row[name], type));
+  const build = (array: (name: string) => SQL) => {
+    const arrays = entries.map(([name, type]) => sql`${array(name)}::${sql.raw(type === 'jsonb' ? 'text' : type)}[]`);
+    const quoted = entries.map(([name]) => `"${name}"`);
+    const selected = entries.map(([name, type]) => (type === 'jsonb' ? `u."${name}"::jsonb` : `u."${name}"`));
+    return sql`insert into ${sql.raw(`"${table}" (${quoted.join(', ')})`)}
         select ${sql.raw(selected.join(', '))}
         from unnest(${sql.join(arrays, sql`, `)}) with ordinality as u(${sql.raw(quoted.join(', '))}, "n#")
-        order by u."n#" ${tail ?? sql``}`,
-  );
+        order by u."n#" ${tail ?? sql``}`;
+  };
+  if (tail) {
+    await tx.execute(build((name) => sql`${sql.param(values[name])}`));
+    return;
+  }
+  // Without a tail the text depends on the table and columns alone: made once (shaped.ts).
+  await sendInOrder(tx, [
+    {
+      shape: `insert unnested ${table} ${entries.map(([name, type]) => `${name}:${type}`).join(',')}`,
+      build: () => build((name) => sql`${sql.placeholder(name)}`),
+      values,
+    },
+  ]);
 }
 
 function driverValue(value: unknown, type: BulkColumnType): unknown {

@@ -65,4 +65,5 @@ export {
   whatsappAuth,
   whatsappContacts,
 } from './schema.js';
+export { placeholdersOf, type Shaped } from './shaped.js';
 export { ensureDefaultUnit } from './units.js';

@@ -6,6 +6,7 @@ import type { Tx } from './client.js';
 import { sendInOrder } from './pipeline.js';
 import { dateOf } from './raw.js';
 import { channelLinks, messages, officials, stakeholders, stepInstances } from './schema.js';
+import { placeholdersOf, type Shaped } from './shaped.js';
 
 export interface QueuedMessage {
   readonly id: string;
@@ -175,7 +176,7 @@ export async function insertMessages(
   items: ReadonlyArray<{ to: Recipient; message: NewMessage }>,
   opts: InsertOptions = {},
   /** Statements to send first, in the same round trip as the recipients' chats are looked up. */
-  alongside: readonly SQL[] = [],
+  alongside: ReadonlyArray<SQL | Shaped> = [],
 ): Promise<QueuedMessage[]> {
   if (items.length === 0) {
     if (alongside.length > 0) await sendInOrder(tx, alongside);
@@ -259,36 +260,44 @@ const linkKey = (p: { kind: string; id: string }) => `${p.kind}:${p.id}`;
 function latestLinksStatement(
   tx: Tx,
   people: ReadonlyArray<{ kind: 'official' | 'stakeholder'; id: string }>,
-): SQL | null {
+): Shaped | null {
   const byKind = (kind: 'official' | 'stakeholder') => [
     ...new Set(people.filter((p) => p.kind === kind).map((p) => p.id)),
   ];
-  const officialIds = byKind('official');
-  const stakeholderIds = byKind('stakeholder');
-  if (officialIds.length + stakeholderIds.length === 0) return null;
-  return tx
-    .select({
-      ownerKind: channelLinks.ownerKind,
-      ownerId: channelLinks.ownerId,
-      channel: channelLinks.channel,
-      address: channelLinks.address,
-      lastSeenAt: channelLinks.lastSeenAt,
-    })
-    .from(channelLinks)
-    .where(
-      and(
-        eq(channelLinks.active, true),
-        or(
-          officialIds.length > 0
-            ? and(eq(channelLinks.ownerKind, 'official'), inArray(channelLinks.ownerId, officialIds))
-            : undefined,
-          stakeholderIds.length > 0
-            ? and(eq(channelLinks.ownerKind, 'stakeholder'), inArray(channelLinks.ownerId, stakeholderIds))
-            : undefined,
-        ),
-      ),
-    )
-    .getSQL();
+  const officialIds = placeholdersOf({ ...byKind('official') }, 'o');
+  const stakeholderIds = placeholdersOf({ ...byKind('stakeholder') }, 's');
+  const officials = Object.values(officialIds.placeholders);
+  const stakeholders = Object.values(stakeholderIds.placeholders);
+  if (officials.length + stakeholders.length === 0) return null;
+  return {
+    // The text depends on how many of each there are.
+    shape: `latest links ${officials.length} ${stakeholders.length}`,
+    build: () =>
+      tx
+        .select({
+          ownerKind: channelLinks.ownerKind,
+          ownerId: channelLinks.ownerId,
+          channel: channelLinks.channel,
+          address: channelLinks.address,
+          lastSeenAt: channelLinks.lastSeenAt,
+        })
+        .from(channelLinks)
+        .where(
+          and(
+            eq(channelLinks.active, true),
+            or(
+              officials.length > 0
+                ? and(eq(channelLinks.ownerKind, 'official'), inArray(channelLinks.ownerId, officials))
+                : undefined,
+              stakeholders.length > 0
+                ? and(eq(channelLinks.ownerKind, 'stakeholder'), inArray(channelLinks.ownerId, stakeholders))
+                : undefined,
+            ),
+          ),
+        )
+        .getSQL(),
+    values: { ...officialIds.values, ...stakeholderIds.values },
+  };
 }
 
 /** Each person's most recently used active chat, by linkKey. */

@@ -4,6 +4,7 @@ import { DrizzleQueryError } from 'drizzle-orm/errors';
 import type { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { Tx } from './client.js';
+import { isShaped, queryOf, type Shaped, sqlOf } from './shaped.js';
 
 /** What a transaction built by drizzle holds: its dialect and the connection it runs on. */
 interface TxInternals {
@@ -19,14 +20,17 @@ interface TxInternals {
  * one after the other. Postgres runs them in order either way, so a row may refer to one inserted
  * by an earlier statement; a failed statement aborts the transaction, failing those after it, and
  * the first failure is what this rejects with (as drizzle reports one, the driver's error its
- * cause). Rows come as the driver gives them: read
- * timestamps through dateOf.
+ * cause). Rows come as the driver gives them: read timestamps through dateOf. A Shaped statement
+ * has its text made once for its shape (see shaped.ts).
  */
-export async function sendInOrder(tx: Tx, statements: readonly SQL[]): Promise<unknown[][]> {
+export async function sendInOrder(tx: Tx, statements: ReadonlyArray<SQL | Shaped>): Promise<unknown[][]> {
   const { dialect, session } = tx as unknown as TxInternals;
+  if (!dialect) throw new Error('sendInOrder needs a drizzle Postgres database or transaction');
+  const queries = statements.map((statement) =>
+    isShaped(statement) ? queryOf(dialect, statement) : dialect.sqlToQuery(statement),
+  );
   const client = session?.client;
-  if (dialect && client instanceof pg.Client && client.pipeline) {
-    const queries = statements.map((statement) => dialect.sqlToQuery(statement));
+  if (client instanceof pg.Client && client.pipeline) {
     // Each query() call hands its messages to the socket before the next is made, in this order;
     // corked, they leave in one write (a system call each was much of the process's CPU).
     const stream = (client as unknown as { connection?: { stream?: Partial<Writable> } }).connection?.stream;
@@ -46,8 +50,8 @@ export async function sendInOrder(tx: Tx, statements: readonly SQL[]): Promise<u
     return results.map((r) => r.rows);
   }
   const out: unknown[][] = [];
-  for (const statement of statements) {
-    const result: unknown = await tx.execute(statement);
+  for (const query of queries) {
+    const result: unknown = await tx.execute(sqlOf(query));
     out.push(Array.isArray(result) ? result : (result as { rows: unknown[] }).rows);
   }
   return out;
