@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import pg from 'pg';
@@ -72,5 +73,46 @@ describe('statements sent together in a transaction on Postgres', () => {
     // The connection it failed on serves the next transaction.
     const again = await database.db.transaction((tx) => sendInOrder(tx, [sql`select 2 as n`]));
     expect(again).toEqual([[{ n: 2 }]]);
+  });
+
+  it('sends a transaction’s BEGIN in the same write as its first statements, which stay inside it', async () => {
+    // Two connections open before writes are counted: opening one writes too.
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`select 1`);
+      await database.db.execute(sql`select 1`);
+    });
+    const socket = Socket.prototype as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
+    const originals = { _write: socket._write, _writev: socket._writev };
+    let writes = 0;
+    for (const method of ['_write', '_writev'] as const) {
+      socket[method] = function (this: unknown, ...args: unknown[]) {
+        writes++;
+        return originals[method].apply(this, args);
+      };
+    }
+    let seenOutside: number | undefined;
+    try {
+      await database.db.transaction(async (tx) => {
+        await sendInOrder(tx, [
+          tx.insert(processedEvents).values({ key: 'in-begun', caseId: null }).getSQL(),
+          sql`select 1`,
+        ]);
+        const [outside] = await queryRows<{ n: number }>(
+          database.db,
+          sql`select count(*)::int as n from processed_events where key = 'in-begun'`,
+        );
+        seenOutside = outside?.n;
+      });
+    } finally {
+      Object.assign(socket, originals);
+    }
+    // BEGIN with the statements, the look from another connection, COMMIT.
+    expect(writes).toBe(3);
+    expect(seenOutside).toBe(0);
+    const [after] = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from processed_events where key = 'in-begun'`,
+    );
+    expect(after?.n).toBe(1);
   });
 });

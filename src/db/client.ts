@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -114,6 +115,7 @@ function serverPool(url: string, max: number, onLost: ((err: Error) => void) | u
   pool.on('connect', (client) => {
     client.on('error', lost);
     prepareByName(client);
+    beginWithNext(client);
   });
   return pool;
 }
@@ -136,17 +138,40 @@ function prepareByName(client: pg.PoolClient): void {
   // Looked up at each call, so what wraps the class's query (the bench's statement count) still sees these.
   const query = (...args: unknown[]): unknown =>
     (Object.getPrototypeOf(client) as { query: (...a: unknown[]) => unknown }).query.apply(client, args);
-  let named = 0;
-  const known = new Set<string>();
+  // Each text's name, hashed once.
+  const known = new Map<string, string>();
   client.query = ((config: unknown, ...rest: unknown[]) => {
     if (!isPreparable(config, rest[0])) return query(config, ...rest);
-    const name = `siput_${createHash('sha1').update(config.text).digest('base64url')}`;
-    if (!known.has(name)) {
-      if (named >= PREPARED_PER_CONNECTION) return query(config, ...rest);
-      known.add(name);
-      named++;
+    let name = known.get(config.text);
+    if (name === undefined) {
+      if (known.size >= PREPARED_PER_CONNECTION) return query(config, ...rest);
+      name = `siput_${createHash('sha1').update(config.text).digest('base64url')}`;
+      known.set(config.text, name);
     }
     return query({ ...config, name }, ...rest);
+  }) as typeof client.query;
+}
+
+/**
+ * A transaction's BEGIN leaves with its first statements instead of a round trip before them
+ * (issue 17: a round trip's write and wake-up were most of a submission's cost). Drizzle awaits
+ * BEGIN before it runs the transaction's body, so BEGIN is answered at once and sent corked: the
+ * body's first statements, made in the same turn of the event loop, join it in one write, and the
+ * connection's pipeline keeps them after it. BEGIN fails only with its connection, which fails
+ * the statements after it too, and those the body awaits.
+ */
+function beginWithNext(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<pg.QueryResult>;
+  const stream = (client as unknown as { connection?: { stream?: Partial<Writable> } }).connection?.stream;
+  if (!stream?.cork || !stream.uncork) return;
+  client.query = ((config: unknown, ...rest: unknown[]) => {
+    const plain = rest.every((r) => typeof r !== 'function');
+    if ((config as { text?: unknown } | null)?.text !== 'begin' || !plain) return query(config, ...rest);
+    stream.cork?.();
+    const sent = query(config, ...rest);
+    setImmediate(() => stream.uncork?.());
+    sent.catch(() => {});
+    return Promise.resolve({ command: 'BEGIN', rowCount: null, oid: 0, rows: [], fields: [] });
   }) as typeof client.query;
 }
 
