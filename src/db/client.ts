@@ -166,7 +166,10 @@ function beginWithNext(client: pg.PoolClient): void {
   if (!stream?.cork || !stream.uncork) return;
   client.query = ((config: unknown, ...rest: unknown[]) => {
     const plain = rest.every((r) => typeof r !== 'function');
-    if ((config as { text?: unknown } | null)?.text !== 'begin' || !plain) return query(config, ...rest);
+    // A BEGIN already in a corked batch (pipelinedTransaction's) leaves with it as it is.
+    if ((config as { text?: unknown } | null)?.text !== 'begin' || !plain || stream.writableCorked) {
+      return query(config, ...rest);
+    }
     stream.cork?.();
     const sent = query(config, ...rest);
     setImmediate(() => stream.uncork?.());
