@@ -9,8 +9,9 @@ import type { UnitCalendars } from './calendars.js';
 import {
   type BatchedTransition,
   type CaseIntake,
+  casesOf,
   loadCaseForUpdate,
-  loadCasesForUpdate,
+  lockCasesStatements,
   type SavedTransition,
   saveTimerBatch,
   saveTransition,
@@ -229,11 +230,13 @@ export class CaseService {
     const now = this.#now();
     if (new Set(timers.map((t) => t.caseId)).size !== timers.length) throw new Error('one timer per case in a batch');
     const { outcomes, saved } = await this.deps.db.transaction(async (tx) => {
-      const states = await loadCasesForUpdate(
-        tx,
-        timers.map((t) => t.caseId),
-      );
-      const directory = await loadDirectory(tx, now);
+      // The cases' locks, their steps and the directory in one round trip.
+      const [locked = [], steps = [], officials = []] = await sendInOrder(tx, [
+        ...lockCasesStatements(timers.map((t) => t.caseId)),
+        directoryStatement(now),
+      ]);
+      const states = casesOf(locked, steps);
+      const directory = directoryOf(officials);
       const outcomes: Array<Error | null> = [];
       const moved: BatchedTransition[] = [];
       for (const timer of timers) {

@@ -1,17 +1,18 @@
-import { asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import {
   caseEvents,
   cases,
+  dateOf,
   type InsertOptions,
   insertMessages,
-  insertUnnested,
   placeholdersOf,
   prepared,
   type QueuedMessage,
   type Shaped,
   sendInOrder,
   stepInstances,
+  unnestedInsert,
 } from '../db/index.js';
 import type { AuditEntry, CaseState, Effect, OpenStep } from '../sop/index.js';
 
@@ -23,65 +24,129 @@ export async function loadCaseForUpdate(tx: Tx, caseId: string): Promise<CaseSta
 /**
  * Loads many cases with their open steps, locking the case rows in id order (so two batches that
  * share cases wait for each other instead of deadlocking). Cases not found are left out.
- *
- * The steps are read by a second statement, after the locks are held: a statement that waited
- * for a lock sees the locked row as committed but every other row as it was when the statement
- * began, so a join would hand a batch that waited on another the step as it was before the other
- * moved it on, and a timer both fired would remind twice.
  */
 export async function loadCasesForUpdate(tx: Tx, caseIds: readonly string[]): Promise<Map<string, CaseState>> {
+  if (caseIds.length === 0) return new Map();
+  const [locked, steps] = await sendInOrder(tx, lockCasesStatements(caseIds));
+  return casesOf(locked ?? [], steps ?? []);
+}
+
+/**
+ * The two statements of loadCasesForUpdate, for a caller that sends others with them in the same
+ * round trip; casesOf reads their rows. The first locks the case rows; the second reads their open
+ * steps and must stay a statement of its own, sent after the first: a statement that waited for a
+ * lock sees the locked row as committed but every other row as it was when the statement began,
+ * so a join would hand a batch that waited on another the step as it was before the other moved
+ * it on, and a timer both fired would remind twice. Postgres runs a connection's statements one
+ * after the other, so the second, sent with the first, still begins only once the locks are held.
+ */
+export function lockCasesStatements(caseIds: readonly string[]): [SQL, SQL] {
+  const ids = sql`${sql.param([...caseIds])}::text[]`;
+  return [
+    sql`${prepared}select ${sql.raw(CASE_COLUMNS)} from cases where id = any(${ids}) order by id for update`,
+    sql`${prepared}select ${sql.raw(STEP_STATE_COLUMNS)} from step_instances
+        where id in (select open_instance_id from cases where id = any(${ids}))`,
+  ];
+}
+
+/** The engine's state of each case locked by lockCasesStatements, from the rows of its two statements. */
+export function casesOf(locked: readonly unknown[], steps: readonly unknown[]): Map<string, CaseState> {
+  const openSteps = new Map<string, OpenStep>();
+  for (const row of steps as ReadonlyArray<StepRow>) openSteps.set(row.id, openStepOf(row));
   const out = new Map<string, CaseState>();
-  if (caseIds.length === 0) return out;
-  const rows = await tx
-    .select()
-    .from(cases)
-    .where(inArray(cases.id, [...caseIds]))
-    .orderBy(asc(cases.id))
-    .for('update');
-  const stepIds = rows.flatMap((r) => (r.openInstanceId ? [r.openInstanceId] : []));
-  const steps = new Map(
-    stepIds.length === 0
-      ? []
-      : (await tx.select().from(stepInstances).where(inArray(stepInstances.id, stepIds))).map((s) => [s.id, s]),
-  );
-  for (const row of rows) out.set(row.id, stateOf(row, row.openInstanceId ? steps.get(row.openInstanceId) : undefined));
+  for (const row of locked as ReadonlyArray<CaseRow>) {
+    out.set(row.id, caseStateOf(row, row.open_instance_id ? (openSteps.get(row.open_instance_id) ?? null) : null));
+  }
   return out;
 }
 
-function stateOf(row: typeof cases.$inferSelect, s: typeof stepInstances.$inferSelect | undefined): CaseState {
-  const openStep: OpenStep | null = s
-    ? {
-        instanceId: s.id,
-        seq: s.seq,
-        stepId: s.stepId,
-        assigneeId: s.assigneeId,
-        onBehalfOf: s.onBehalfOf,
-        enteredAt: s.enteredAt,
-        dueAt: s.dueAt,
-        nextRung: s.nextRung,
-        nextTimerAt: s.nextTimerAt,
-        escalationLevel: s.escalationLevel,
-        pausedAt: s.pausedAt,
-        pauseUntil: s.pauseUntil,
-        pausedMs: s.pausedMs,
-        pauseRung: s.pauseRung,
-        clockEpoch: s.clockEpoch,
-      }
-    : null;
+/** The case row's columns the engine's state is made of, as lockCasesStatements reads them. */
+const CASE_COLUMNS = `id, ticket, sop_id, sop_version, unit_id, stakeholder_id, initiator_id, status, outcome,
+  opened_at, closed_at, reopen_until, step_seq, path, holders, open_instance_id`;
+
+interface CaseRow {
+  id: string;
+  ticket: string;
+  sop_id: string;
+  sop_version: number;
+  unit_id: string;
+  stakeholder_id: string | null;
+  initiator_id: string | null;
+  status: 'open' | 'closed';
+  outcome: string | null;
+  opened_at: unknown;
+  closed_at: unknown;
+  reopen_until: unknown;
+  step_seq: number;
+  path: string[];
+  holders: Record<string, string>;
+  open_instance_id: string | null;
+}
+
+const STEP_STATE_COLUMNS = `id, seq, step_id, assignee_id, on_behalf_of, entered_at, due_at, next_rung, next_timer_at,
+  escalation_level, paused_at, pause_until, paused_ms, pause_rung, clock_epoch`;
+
+interface StepRow {
+  id: string;
+  seq: number;
+  step_id: string;
+  assignee_id: string | null;
+  on_behalf_of: string | null;
+  entered_at: unknown;
+  due_at: unknown;
+  next_rung: number;
+  next_timer_at: unknown;
+  escalation_level: number;
+  paused_at: unknown;
+  pause_until: unknown;
+  /** bigint: text from node-postgres. */
+  paused_ms: number | string;
+  pause_rung: number | null;
+  clock_epoch: number;
+}
+
+/** A timestamp that the column's NOT NULL guarantees. */
+function momentOf(value: unknown): Date {
+  const date = dateOf(value);
+  if (!date) throw new Error('a required timestamp is null');
+  return date;
+}
+
+function openStepOf(s: StepRow): OpenStep {
+  return {
+    instanceId: s.id,
+    seq: s.seq,
+    stepId: s.step_id,
+    assigneeId: s.assignee_id,
+    onBehalfOf: s.on_behalf_of,
+    enteredAt: momentOf(s.entered_at),
+    dueAt: momentOf(s.due_at),
+    nextRung: s.next_rung,
+    nextTimerAt: dateOf(s.next_timer_at),
+    escalationLevel: s.escalation_level,
+    pausedAt: dateOf(s.paused_at),
+    pauseUntil: dateOf(s.pause_until),
+    pausedMs: Number(s.paused_ms),
+    pauseRung: s.pause_rung,
+    clockEpoch: s.clock_epoch,
+  };
+}
+
+function caseStateOf(row: CaseRow, openStep: OpenStep | null): CaseState {
   return {
     id: row.id,
     ticket: row.ticket,
-    sopId: row.sopId,
-    sopVersion: row.sopVersion,
-    unitId: row.unitId,
-    stakeholderId: row.stakeholderId,
-    initiatorId: row.initiatorId,
+    sopId: row.sop_id,
+    sopVersion: row.sop_version,
+    unitId: row.unit_id,
+    stakeholderId: row.stakeholder_id,
+    initiatorId: row.initiator_id,
     status: row.status,
     outcome: row.outcome,
-    openedAt: row.openedAt,
-    closedAt: row.closedAt,
-    reopenUntil: row.reopenUntil,
-    stepSeq: row.stepSeq,
+    openedAt: momentOf(row.opened_at),
+    closedAt: dateOf(row.closed_at),
+    reopenUntil: dateOf(row.reopen_until),
+    stepSeq: row.step_seq,
     path: row.path,
     holders: row.holders,
     openStep,
@@ -279,7 +344,8 @@ export interface BatchedTransition {
  * Writes many transitions of a timer batch in the caller's transaction. Those that only move
  * the open step on and write audit rows, messages to officials and timers (a reminder, an
  * escalation to a named superior) are written together: one statement for their steps, one
- * for their audit rows, two for their messages. Any other goes through saveTransition.
+ * for their audit rows, two for their messages, in two round trips. Any other goes through
+ * saveTransition.
  */
 export async function saveTimerBatch(
   tx: Tx,
@@ -297,8 +363,7 @@ export async function saveTimerBatch(
   if (simple.length === 0) return out;
 
   const steps = simple.flatMap(({ after }) => (after.openStep ? [{ caseId: after.id, open: after.openStep }] : []));
-  await insertUnnested(
-    tx,
+  const stepsUpsert = unnestedInsert(
     'step_instances',
     STEP_COLUMNS,
     steps.map(({ caseId, open }) => ({
@@ -326,14 +391,14 @@ export async function saveTimerBatch(
         .join(', '),
     )}`,
   );
-  await insertUnnested(
-    tx,
+  const auditsInsert = unnestedInsert(
     'case_events',
     AUDIT_COLUMNS,
     simple.flatMap(({ after, effects }) =>
       effects.flatMap((e) => (e.type === 'audit' ? [auditColumns(after.id, e.entry)] : [])),
     ),
   );
+  // The steps and audit rows go in the round trip that looks up the reminders' recipients.
   const messages = await insertMessages(
     tx,
     simple.flatMap(({ effects }) =>
@@ -342,6 +407,7 @@ export async function saveTimerBatch(
       ),
     ),
     outbox,
+    [stepsUpsert, auditsInsert].filter((w): w is SQL | Shaped => w !== null),
   );
   const timers = simple.flatMap(({ effects }) =>
     effects.flatMap((e) =>

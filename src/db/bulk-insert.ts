@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Tx } from './client.js';
 import { sendInOrder } from './pipeline.js';
+import type { Shaped } from './shaped.js';
 
 /** A column's Postgres type as its array parameter is cast; jsonb goes as text and is cast per row. */
 export type BulkColumnType = 'text' | 'integer' | 'bigint' | 'boolean' | 'timestamptz' | 'jsonb';
@@ -19,7 +20,18 @@ export async function insertUnnested(
   rows: ReadonlyArray<Readonly<Record<string, unknown>>>,
   tail?: SQL,
 ): Promise<void> {
-  if (rows.length === 0) return;
+  const statement = unnestedInsert(table, columns, rows, tail);
+  if (statement) await sendInOrder(tx, [statement]);
+}
+
+/** insertUnnested's statement, for a caller that sends it with others (sendInOrder); null for no rows. */
+export function unnestedInsert(
+  table: string,
+  columns: Readonly<Record<string, BulkColumnType>>,
+  rows: ReadonlyArray<Readonly<Record<string, unknown>>>,
+  tail?: SQL,
+): SQL | Shaped | null {
+  if (rows.length === 0) return null;
   const entries = Object.entries(columns);
   const values: Record<string, unknown[]> = {};
   for (const [name, type] of entries) values[name] = rows.map((row) => driverValue(row[name], type));
@@ -32,18 +44,13 @@ export async function insertUnnested(
         from unnest(${sql.join(arrays, sql`, `)}) with ordinality as u(${sql.raw(quoted.join(', '))}, "n#")
         order by u."n#" ${tail ?? sql``}`;
   };
-  if (tail) {
-    await tx.execute(build((name) => sql`${sql.param(values[name])}`));
-    return;
-  }
+  if (tail) return build((name) => sql`${sql.param(values[name])}`);
   // Without a tail the text depends on the table and columns alone: made once (shaped.ts).
-  await sendInOrder(tx, [
-    {
-      shape: `insert unnested ${table} ${entries.map(([name, type]) => `${name}:${type}`).join(',')}`,
-      build: () => build((name) => sql`${sql.placeholder(name)}`),
-      values,
-    },
-  ]);
+  return {
+    shape: `insert unnested ${table} ${entries.map(([name, type]) => `${name}:${type}`).join(',')}`,
+    build: () => build((name) => sql`${sql.placeholder(name)}`),
+    values,
+  };
 }
 
 function driverValue(value: unknown, type: BulkColumnType): unknown {

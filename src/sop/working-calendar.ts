@@ -57,11 +57,22 @@ export const ALWAYS_WORKING: WorkingHours = {
 /** Indonesia's three zones by the names officials use. */
 export const TIME_ZONES = { WIB: 'Asia/Jakarta', WITA: 'Asia/Makassar', WIT: 'Asia/Jayapura' } as const;
 
+/**
+ * IANA names found valid. Luxon's check builds an Intl.DateTimeFormat at every call, and every
+ * message rendered checks its recipient's zone: in a burst of reminders that was a tenth of the
+ * process's CPU. Only valid names are kept, so the set is bounded by the zone database.
+ */
+const validZones = new Set<string>();
+
 /** The IANA zone for "WIB", "WITA", "WIT" (any case) or an IANA name; throws on anything else. */
 export function zoneOf(name: string): string {
   const short = name.trim().toUpperCase();
   if (Object.hasOwn(TIME_ZONES, short)) return TIME_ZONES[short as keyof typeof TIME_ZONES];
-  if (IANAZone.isValidZone(name)) return name;
+  if (validZones.has(name)) return name;
+  if (IANAZone.isValidZone(name)) {
+    validZones.add(name);
+    return name;
+  }
   throw new Error(`unknown time zone "${name}": use WIB, WITA, WIT or an IANA name such as Asia/Jakarta`);
 }
 
