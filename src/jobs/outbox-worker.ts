@@ -6,7 +6,7 @@ import { channelLinks, isLinePaused, messages, pauseLine } from '../db/index.js'
 import type { AttachmentLinks } from '../links/index.js';
 import type { Logger } from '../log.js';
 import type { Channel } from '../outbox/index.js';
-import { ChannelRateLimitedError, ChannelRefusedError, renderMessage } from '../outbox/index.js';
+import { ChannelRateLimitedError, ChannelRefusedError, RecipientLocales, renderMessage } from '../outbox/index.js';
 import type { Signer } from '../signing.js';
 import { BatchedClaims, BUSY, type Claim, SentMarks } from './outbox-claims.js';
 import { type OutboxJob, outboxQueueName } from './queues.js';
@@ -73,6 +73,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
   const chatGapKey = (address: string) => `${opts.prefix}:chatgap:${channel.name}:${address}`;
   const claims = channel.limits.perChatIntervalMs === 0 ? new BatchedClaims(db, channel.name) : undefined;
   const marks = new SentMarks(db, persisting);
+  const locales = new RecipientLocales(db, opts.defaultZone);
 
   const worker = new Worker<OutboxJob>(
     outboxQueueName(channel.name),
@@ -176,6 +177,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
     try {
       await channel.send(
         await renderMessage(db, row, opts.defaultZone, opts.signer, {
+          locales,
           ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
           ...(opts.attachmentLinks ? { attachmentLinks: opts.attachmentLinks } : {}),
         }),

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { latestNote, outputDocuments, outputUrl } from '../cases/index.js';
 import type { Db } from '../db/index.js';
-import { attachments, cases, EMAIL_CHANNEL, type messages, officials, stakeholders, units } from '../db/index.js';
+import { attachments, cases, EMAIL_CHANNEL, type messages } from '../db/index.js';
 import { emailStopUrl, mailParts } from '../email/index.js';
 import {
   actionToken,
@@ -11,13 +11,14 @@ import {
   confirmToken,
   surveyToken,
 } from '../flows/index.js';
-import { categoryText, formatIsoMoment, isLanguage, type Language, outcomeText, t } from '../i18n/index.js';
+import { categoryText, formatIsoMoment, type Language, outcomeText, t } from '../i18n/index.js';
 import type { AttachmentLinks } from '../links/index.js';
 import { caseFileList, statusAnswerUrl, statusUrl } from '../links/index.js';
 import { reporterForOfficials } from '../privacy/index.js';
 import type { Signer } from '../signing.js';
-import { ANSWER_REPORTER_CHOICE, ASK_REPORTER_CHOICE, zoneOf } from '../sop/index.js';
+import { ANSWER_REPORTER_CHOICE, ASK_REPORTER_CHOICE } from '../sop/index.js';
 import type { OutgoingMessage } from './channel.js';
+import { type Locale, localesOf, type RecipientLocales } from './recipient-locales.js';
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -26,6 +27,8 @@ export interface RenderOptions {
   readonly publicUrl?: string;
   /** Signs the links an official opens a case's files with; without it files are listed by name only. */
   readonly attachmentLinks?: AttachmentLinks;
+  /** Looks up the recipients of messages rendered together at once; without it, each on its own. */
+  readonly locales?: RecipientLocales;
 }
 
 /** Renders an outbox row in its recipient's language, with times in the recipient's zone. */
@@ -36,7 +39,9 @@ export async function renderMessage(
   signer: Signer,
   opts: RenderOptions = {},
 ): Promise<OutgoingMessage> {
-  const { language, zone } = await recipientLocale(db, row, defaultZone);
+  const { language, zone } = opts.locales
+    ? await opts.locales.of(row)
+    : ((await localesOf(db, [row], defaultZone))[0] as Locale);
   const params: Record<string, string> = { ...row.params };
   if (params.due) params.due = dueText(params, language, zone);
   if (params.until) params.until = formatIsoMoment(params.until, language, zone);
@@ -258,36 +263,4 @@ export function workingTimeText(ms: number, language: Language): string {
       ? (Math.round(hours * 10) / 10).toLocaleString(language === 'en' ? 'en-GB' : 'id-ID')
       : String(Math.round(hours));
   return t(language, 'time.hours', { n: shown });
-}
-
-async function recipientLocale(
-  db: Db,
-  row: MessageRow,
-  defaultZone: string,
-): Promise<{ language: Language; zone: string }> {
-  const fallbackZone = zoneOf(defaultZone);
-  if (row.recipientKind === 'official') {
-    const [o] = await db
-      .select({ language: officials.language, zone: units.timeZone })
-      .from(officials)
-      .innerJoin(units, eq(units.id, officials.unitId))
-      .where(eq(officials.id, row.recipientId));
-    return { language: o && isLanguage(o.language) ? o.language : 'id', zone: o ? zoneOf(o.zone) : fallbackZone };
-  }
-  if (row.recipientKind === 'stakeholder') {
-    const [s] = await db
-      .select({ language: stakeholders.language })
-      .from(stakeholders)
-      .where(eq(stakeholders.id, row.recipientId));
-    // A stakeholder reads the deadline in the zone of the unit handling their case.
-    const [unit] = row.caseId
-      ? await db
-          .select({ zone: units.timeZone })
-          .from(cases)
-          .innerJoin(units, eq(units.id, cases.unitId))
-          .where(eq(cases.id, row.caseId))
-      : [];
-    return { language: s && isLanguage(s.language) ? s.language : 'id', zone: unit ? zoneOf(unit.zone) : fallbackZone };
-  }
-  return { language: 'id', zone: fallbackZone };
 }

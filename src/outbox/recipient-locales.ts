@@ -1,0 +1,100 @@
+import { eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/index.js';
+import { cases, type messages, officials, stakeholders, units } from '../db/index.js';
+import { isLanguage, type Language } from '../i18n/index.js';
+import { zoneOf } from '../sop/index.js';
+
+type Addressed = Pick<typeof messages.$inferSelect, 'recipientKind' | 'recipientId' | 'caseId'>;
+
+export interface Locale {
+  readonly language: Language;
+  readonly zone: string;
+}
+
+/**
+ * Each recipient's language and time zone: an official's own language and their unit's zone; a
+ * stakeholder's own language and the zone of the unit handling their case; Indonesian and the
+ * default zone for anyone else or anyone not found. One query per kind of recipient, whatever
+ * the number of messages.
+ */
+export async function localesOf(db: Db, rows: readonly Addressed[], defaultZone: string): Promise<Locale[]> {
+  const fallbackZone = zoneOf(defaultZone);
+  const ids = (kind: string, pick: (r: Addressed) => string | null) => [
+    ...new Set(rows.flatMap((r) => (r.recipientKind === kind && pick(r) !== null ? [pick(r) as string] : []))),
+  ];
+  const officialIds = ids('official', (r) => r.recipientId);
+  const stakeholderIds = ids('stakeholder', (r) => r.recipientId);
+  const caseIds = ids('stakeholder', (r) => r.caseId);
+  const [staff, people, caseUnits] = await Promise.all([
+    officialIds.length === 0
+      ? []
+      : db
+          .select({ id: officials.id, language: officials.language, zone: units.timeZone })
+          .from(officials)
+          .innerJoin(units, eq(units.id, officials.unitId))
+          .where(inArray(officials.id, officialIds)),
+    stakeholderIds.length === 0
+      ? []
+      : db
+          .select({ id: stakeholders.id, language: stakeholders.language })
+          .from(stakeholders)
+          .where(inArray(stakeholders.id, stakeholderIds)),
+    caseIds.length === 0
+      ? []
+      : db
+          .select({ id: cases.id, zone: units.timeZone })
+          .from(cases)
+          .innerJoin(units, eq(units.id, cases.unitId))
+          .where(inArray(cases.id, caseIds)),
+  ]);
+  const official = new Map(staff.map((o) => [o.id, o]));
+  const language = new Map(people.map((s) => [s.id, s.language]));
+  const caseZone = new Map(caseUnits.map((c) => [c.id, c.zone]));
+  const languageOf = (value: string | null | undefined): Language => (value && isLanguage(value) ? value : 'id');
+  return rows.map((row) => {
+    if (row.recipientKind === 'official') {
+      const o = official.get(row.recipientId);
+      return { language: languageOf(o?.language), zone: o ? zoneOf(o.zone) : fallbackZone };
+    }
+    if (row.recipientKind === 'stakeholder') {
+      const zone = row.caseId ? caseZone.get(row.caseId) : undefined;
+      return { language: languageOf(language.get(row.recipientId)), zone: zone ? zoneOf(zone) : fallbackZone };
+    }
+    return { language: 'id', zone: fallbackZone };
+  });
+}
+
+/**
+ * localesOf for the messages rendered in the same turn of the event loop (the sends of one
+ * claim, a hundred reminders at a time): one lookup for them all instead of a query each, which
+ * was most of the statements a burst of reminders sent.
+ */
+export class RecipientLocales {
+  #waiting: Array<{ row: Addressed; resolve: (l: Locale) => void; reject: (err: unknown) => void }> = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly defaultZone: string,
+  ) {}
+
+  of(row: Addressed): Promise<Locale> {
+    return new Promise((resolve, reject) => {
+      if (this.#waiting.push({ row, resolve, reject }) === 1) setImmediate(() => void this.#lookUp());
+    });
+  }
+
+  async #lookUp(): Promise<void> {
+    const batch = this.#waiting;
+    this.#waiting = [];
+    try {
+      const locales = await localesOf(
+        this.db,
+        batch.map((w) => w.row),
+        this.defaultZone,
+      );
+      for (const [i, w] of batch.entries()) w.resolve(locales[i] as Locale);
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+    }
+  }
+}
