@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -13,6 +12,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { DatabaseBusyError } from './errors.js';
 import * as schema from './schema.js';
+import { socketOf } from './socket.js';
 
 export type Schema = typeof schema;
 /** The one database type the code uses: node-postgres and PGlite both satisfy it. */
@@ -162,7 +162,7 @@ function prepareByName(client: pg.PoolClient): void {
  */
 function beginWithNext(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<pg.QueryResult>;
-  const stream = (client as unknown as { connection?: { stream?: Partial<Writable> } }).connection?.stream;
+  const stream = socketOf(client);
   if (!stream?.cork || !stream.uncork) return;
   client.query = ((config: unknown, ...rest: unknown[]) => {
     const plain = rest.every((r) => typeof r !== 'function');

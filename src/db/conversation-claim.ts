@@ -56,7 +56,7 @@ interface ClaimRow {
 }
 
 /**
- * The statement handling a message starts with, one instead of five (one round trip instead of five): the
+ * The statement handling a message starts with, one instead of five (one round trip, not five): the
  * message recorded under its key, its conversation created or locked for the rest of the caller's
  * transaction (ON CONFLICT DO UPDATE locks the row as SELECT … FOR UPDATE would), the owner of
  * the chat's active link, and the units' menu settings (read here rather than when the menu is

@@ -1,10 +1,10 @@
-import type { Writable } from 'node:stream';
 import type { SQL } from 'drizzle-orm';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import type { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { Tx } from './client.js';
 import { isShaped, queryOf, type Shaped, sqlOf } from './shaped.js';
+import { socketOf } from './socket.js';
 
 /** What a transaction built by drizzle holds: its dialect and the connection it runs on. */
 interface TxInternals {
@@ -33,7 +33,7 @@ export async function sendInOrder(tx: Tx, statements: ReadonlyArray<SQL | Shaped
   if (client instanceof pg.Client && client.pipeline) {
     // Each query() call hands its messages to the socket before the next is made, in this order;
     // corked, they leave in one write (a system call each was much of the process's CPU).
-    const stream = (client as unknown as { connection?: { stream?: Partial<Writable> } }).connection?.stream;
+    const stream = socketOf(client);
     stream?.cork?.();
     let sent: Array<Promise<pg.QueryResult>>;
     try {

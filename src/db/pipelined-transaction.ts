@@ -1,10 +1,10 @@
-import type { Writable } from 'node:stream';
 import { type SQL, sql } from 'drizzle-orm';
 import { NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres';
 import type { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { Db, Tx } from './client.js';
 import { sendInOrder } from './pipeline.js';
+import { socketOf } from './socket.js';
 
 /**
  * Sends a statement whose result nobody waits for. It resolves at once on a pipelined connection:
@@ -92,7 +92,7 @@ export async function pipelinedTransaction<T>(
  * pieces one after another, and the COMMIT behind them, leave in one write instead of one each.
  */
 function writeHolder(client: pg.PoolClient): () => void {
-  const stream = (client as unknown as { connection?: { stream?: Partial<Writable> } }).connection?.stream;
+  const stream = socketOf(client);
   let holding = false;
   return () => {
     if (holding || !stream?.cork || !stream.uncork) return;
