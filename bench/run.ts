@@ -252,7 +252,7 @@ async function main(): Promise<void> {
     line('updates per CPU second of the service process', fmt(tg.inbound.perCpuSecond));
     line(
       'update → reply in the outbox, one at a time',
-      `p50 ${ms(tg.inbound.replyMs.p50)}, p99 ${ms(tg.inbound.replyMs.p99)} (polled each ms) — target p50 < ${TARGET_REPLY_MS} ms`,
+      `p50 ${ms(tg.inbound.replyMs.p50)}, p99 ${ms(tg.inbound.replyMs.p99)} (to the commit) — target p50 < ${TARGET_REPLY_MS} ms`,
     );
     const share = (tg.outbound.perSecond / tg.outbound.cap) * 100;
     const ok = share >= 95 && tg.outbound.rateLimited === 0 && tg.outbound.sent === tg.outbound.sends;

@@ -4,7 +4,7 @@
  * Telegram's is not. It says where it listens on the IPC channel, then answers:
  *   - { texts }: queues each text from its user; answers "queued";
  *   - { replies }: one update at a time from a new person, each timed from its queuing to its
- *     reply's row in the outbox, polled every `pollMs` on a connection of its own; answers the times;
+ *     reply's row in the outbox committing, told by Postgres on a connection of its own; answers the times;
  *   - "report": the sends that arrived and the 429s; "close".
  */
 import { performance } from 'node:perf_hooks';
@@ -20,7 +20,6 @@ export interface TimeReplies {
     readonly databaseUrl: string;
     readonly firstUserId: number;
     readonly samples: number;
-    readonly pollMs: number;
     /** No sample starts past this wall-clock time. */
     readonly until: number;
   };
@@ -49,26 +48,39 @@ process.on('message', (message: unknown) => {
   }
 });
 
+/**
+ * Each sample is timed to the commit of its reply's row: a trigger made for these samples (and
+ * dropped after them) notifies this process's listening connection as the row's transaction
+ * commits, so the figure is the service's, not how often a poll looks.
+ */
 async function timeReplies(opts: TimeReplies['replies']): Promise<number[]> {
   const client = new pg.Client({ connectionString: opts.databaseUrl });
   await client.connect();
-  const found = { name: 'reply-row', text: 'select 1 from messages where address = $1 limit 1' };
+  await client.query(`
+create function bench_reply_committed() returns trigger language plpgsql as $$
+begin perform pg_notify('bench_reply', new.address); return null; end $$;
+create trigger bench_reply_committed after insert on messages for each row execute function bench_reply_committed();
+listen bench_reply;`);
+  let awaited: { address: string; seen: () => void } | undefined;
+  client.on('notification', ({ payload }) => {
+    if (awaited && payload === awaited.address) awaited.seen();
+  });
   try {
     const times: number[] = [];
     for (let i = 0; i < opts.samples && Date.now() < opts.until; i++) {
       const person = emulator.user(opts.firstUserId + i);
+      const committed = new Promise<void>((seen, fail) => {
+        awaited = { address: String(person.id), seen };
+        setTimeout(() => fail(new Error(`no reply to update ${i} within 5 s`)), 5000).unref();
+      });
       const sentAt = performance.now();
       emulator.sendText(person, 'halo');
-      for (;;) {
-        const { rowCount } = await client.query({ ...found, values: [String(person.id)] });
-        if (rowCount) break;
-        if (performance.now() - sentAt > 5000) throw new Error(`no reply to update ${i} within 5 s`);
-        await new Promise((resolve) => setTimeout(resolve, opts.pollMs));
-      }
+      await committed;
       times.push(performance.now() - sentAt);
     }
     return times;
   } finally {
+    await client.query('drop trigger bench_reply_committed on messages; drop function bench_reply_committed()');
     await client.end();
   }
 }

@@ -48,8 +48,8 @@ export interface TelegramBench {
     readonly perCpuSecond: number;
     /**
      * One update at a time from a new person, to its reply's row in the outbox (the reply
-     * decided and committed), found by the emulator's process polling every REPLY_POLL_MS on a
-     * connection of its own: an upper bound by that much.
+     * decided and committed), as the emulator's process is told of the commit by Postgres
+     * (LISTEN, on a connection of its own).
      */
     readonly replyMs: Summary;
   };
@@ -70,9 +70,8 @@ export interface TelegramBench {
 const CAP = 30;
 /** What people write, in turn: each passes through the flows and gets an answer queued. */
 const SAYINGS = ['halo', 'menu', 'bantuan', 'status', '/dokumen', 'batal'];
-/** Updates sent one at a time for the update → reply figure, and how often the outbox is looked at. */
+/** Updates sent one at a time for the update → reply figure. */
 const REPLY_SAMPLES = 200;
-const REPLY_POLL_MS = 1;
 
 /**
  * Two figures for the Telegram channel, both against the Bot API emulator on this machine, in a
@@ -117,7 +116,6 @@ async function measureInbound(opts: TelegramBenchOptions): Promise<TelegramBench
         databaseUrl,
         firstUserId: 950_000,
         samples: REPLY_SAMPLES,
-        pollMs: REPLY_POLL_MS,
         until: started + opts.capMs * 3,
       },
     } satisfies TimeReplies);

@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLinkCode } from '../../src/db/link-codes.js';
 import { addOfficial } from '../../src/db/officials.js';
-import { downloads, inboundMessages } from '../../src/db/schema.js';
-import { PDF } from '../support/files.js';
+import { attachments, downloads, inboundMessages } from '../../src/db/schema.js';
+import { PDF, PNG } from '../support/files.js';
 import { settled, TelegramPerson, type TelegramWorld, telegramWorld, texts } from './harness.js';
 
 let world: TelegramWorld;
@@ -67,5 +67,26 @@ describe('an update Telegram delivers again after a restart', () => {
       .from(inboundMessages)
       .where(eq(inboundMessages.key, `tg:${world.emulator.bot.id}:${press.update_id}`));
     expect(handled).toHaveLength(1);
+  });
+
+  it('is not downloaded again: a photo sent once is stored once and answered once', async () => {
+    const person = new TelegramPerson(world, world.emulator.user(9002, 'Warga'));
+    const stored = async () => (await world.database.db.select({ id: attachments.id }).from(attachments)).length;
+    const photo = world.emulator.sendPhoto(person.user, PNG, 'foto jalan rusak');
+    await settled(world, photo.update_id, person.address);
+    const downloadsBefore = world.emulator.callsOf('getFile').length;
+    const storedBefore = await stored();
+    person.fresh();
+    expect(downloadsBefore).toBeGreaterThan(0);
+
+    await world.restart();
+    world.emulator.push(photo);
+    const marker = world.emulator.sendText(person.user, '/menu');
+    await settled(world, marker.update_id, person.address);
+
+    expect(world.emulator.callsOf('getFile')).toHaveLength(downloadsBefore);
+    expect(await stored()).toBe(storedBefore);
+    // Only the marker's menu is new.
+    expect(person.fresh()).toHaveLength(1);
   });
 });

@@ -13,8 +13,11 @@ export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] a
 export interface LongPollerOptions {
   readonly telegram: Telegram;
   readonly handle: (update: Update) => Promise<Outcome>;
-  /** Told each batch before its updates are handled, to ask the database about all of them at once. */
-  readonly prepare?: (updates: readonly Update[]) => Promise<void>;
+  /**
+   * Told each batch as its updates start, to ask the database about all of them at once; the
+   * handlers wait for its answer where they need it.
+   */
+  readonly prepare?: (updates: readonly Update[]) => void;
   readonly log: Logger;
   /** Told each change of state, for channel_states. */
   readonly onState: (state: TelegramState, lastError?: string) => Promise<void>;
@@ -88,7 +91,7 @@ export class LongPoller {
         await this.opts.onState('polling');
       }
       if (updates.length === 0) continue;
-      await this.opts.prepare?.(updates);
+      this.opts.prepare?.(updates);
       const next = await this.#process(updates);
       const stuck = next <= (updates.at(-1)?.update_id ?? 0);
       this.#offset = next;

@@ -33,6 +33,7 @@ export class UpdateReceiver {
   readonly #buttons: Buttons;
   readonly #failures = new Map<number, number>();
   /** What prepare learnt of the current polled batch, by update_id: taken or not, link restored. */
+  #prepared: Promise<void> = Promise.resolve();
   #taken = new Map<number, boolean>();
   #restored = new Set<number>();
 
@@ -46,7 +47,9 @@ export class UpdateReceiver {
     });
     this.#buttons = new Buttons(app.connection, app.prefix, app.log);
     bot.use(async (ctx, next) => {
-      // A redelivered update is skipped before anything is downloaded or answered again.
+      // A message is looked up beside its sender's limit (see #onMessage), not before it.
+      if ('message' in ctx.update) return next();
+      // A redelivered update is skipped before anything is answered again.
       if (!(await this.#seen(ctx.botInfo.id, ctx.update.update_id))) await next();
     });
     bot.on('callback_query', (ctx) => this.#onPress(ctx as PressContext));
@@ -96,9 +99,14 @@ export class UpdateReceiver {
    * updates were already handled (a redelivery), and gives back the links Telegram took from the
    * private chats writing in it (writing proves the bot is not blocked). A chat with a
    * my_chat_member update in the batch is left to its updates, in their order. On any failure the
-   * updates ask for themselves, as a webhook's do.
+   * updates ask for themselves, as a webhook's do. The batch's updates start meanwhile, and wait
+   * for the answer only where they need it (#seen).
    */
-  async prepare(updates: readonly Update[]): Promise<void> {
+  prepare(updates: readonly Update[]): void {
+    this.#prepared = this.#lookUp(updates);
+  }
+
+  async #lookUp(updates: readonly Update[]): Promise<void> {
     this.#taken = new Map();
     this.#restored = new Set();
     const botId = this.#bot.botInfo?.id;
@@ -131,8 +139,14 @@ export class UpdateReceiver {
     const group = isGroup(message.chat);
     const text = textForBot(message, ctx.botInfo, group);
     if (text === undefined) return;
-    // A sender over the limit is dropped here, before their file is downloaded or the flows run.
-    if (!(await this.#admit(message.chat, from))) return;
+    // A redelivered update is skipped, and a sender over the limit dropped, before their file is
+    // downloaded or the flows run. The two are asked side by side, so a redelivery is counted
+    // against its sender's limit too, as the message it repeats was.
+    const [seen, admitted] = await Promise.all([
+      this.#seen(ctx.botInfo.id, ctx.update.update_id),
+      this.#admit(message.chat, from),
+    ]);
+    if (seen || !admitted) return;
     const db = this.#app.database.db;
     if (!group && !this.#restored.delete(ctx.update.update_id)) await restoreLink(db, String(message.chat.id));
 
@@ -212,6 +226,7 @@ export class UpdateReceiver {
   }
 
   async #seen(botId: number, updateId: number): Promise<boolean> {
+    await this.#prepared;
     const known = this.#taken.get(updateId);
     if (known !== undefined) {
       this.#taken.delete(updateId);
