@@ -241,6 +241,10 @@ export const cases = pgTable(
     index('cases_stakeholder').on(t.stakeholderId),
     // The reconciler looks for closed cases whose reopening window still runs.
     index('cases_reopen_window').on(t.id).where(sql`${t.reopenUntil} is not null`),
+    // Open cases by their open step, with the columns the tracking table filters on: its filters
+    // over the current step (overdue, due today, waiting) and the reports' open figures join the
+    // few open cases to the open steps from two small indexes alone (index-only), not the tables.
+    index('cases_open_step').on(t.openInstanceId, t.id, t.unitId, t.sopId).where(sql`${t.status} = 'open'`),
   ],
 );
 
@@ -288,6 +292,11 @@ export const stepInstances = pgTable(
     index('step_instances_left').on(t.leftAt, t.caseId),
     // Steps left before working time was recorded, measured once on the first report.
     index('step_instances_unmeasured').on(t.leftAt).where(sql`${t.workingMs} is null and ${t.leftAt} is not null`),
+    // Open steps by due time (overdue, due today, sorted by due), paired with cases_open_step.
+    index('step_instances_open_due').on(t.dueAt, t.id, t.pausedAt).where(sql`${t.leftAt} is null`),
+    // Steps left while they waited on the reporter, which the reports measure apart: few, so a
+    // period's are found without reading its million steps.
+    index('step_instances_left_waiting').on(t.leftAt).where(sql`${t.pausedAt} is not null`),
   ],
 );
 
@@ -315,7 +324,11 @@ export const caseEvents = pgTable(
     absent: jsonb('absent').$type<{ kelengkapan: string; note: string }[]>().notNull().default([]),
     target: text('target'),
   },
-  (t) => [index('case_events_case').on(t.caseId, t.id)],
+  (t) => [
+    index('case_events_case').on(t.caseId, t.id),
+    // The reporters' answers after closing, which the reports count by period: a few among millions.
+    index('case_events_answers').on(t.at).where(sql`${t.kind} in ('reopened', 'confirmed')`),
+  ],
 );
 
 /** Idempotency keys of events already applied: a redelivered update or a timer fired twice acts once. */

@@ -274,7 +274,7 @@ group by s.assignee_id`,
         db,
         sql`select c.unit_id as id, count(*)::int as open,
   (count(*) filter (where s.due_at < ${ts(now)} and s.paused_at is null))::int as overdue
-from cases c join step_instances s on s.id = c.open_instance_id
+from cases c join step_instances s on s.id = c.open_instance_id and s.left_at is null
 where c.status = 'open' ${unitOf}
 group by c.unit_id`,
       ),

@@ -176,7 +176,12 @@ export function dayAround(now: Date, zone: string): { start: string; end: string
   return { start: start.toUTC().toISO() ?? '', end: start.plus({ days: 1 }).toUTC().toISO() ?? '' };
 }
 
-const stepJoin = sql`left join step_instances s on s.id = c.open_instance_id`;
+/**
+ * A case's open step. The engine sets open_instance_id to the step it opens and clears or moves it
+ * in the transition that leaves that step, so the step it names is never left: saying so lets the
+ * filters read the open steps' partial index (step_instances_open_due) instead of the whole table.
+ */
+const stepJoin = sql`left join step_instances s on s.id = c.open_instance_id and s.left_at is null`;
 
 /**
  * The query picking a page's (or a batch's) ids and sort keys. Sorted by filing date with no status

@@ -1,0 +1,4 @@
+CREATE INDEX "case_events_answers" ON "case_events" USING btree ("at") WHERE "case_events"."kind" in ('reopened', 'confirmed');--> statement-breakpoint
+CREATE INDEX "cases_open_step" ON "cases" USING btree ("open_instance_id","id","unit_id","sop_id") WHERE "cases"."status" = 'open';--> statement-breakpoint
+CREATE INDEX "step_instances_open_due" ON "step_instances" USING btree ("due_at","id","paused_at") WHERE "step_instances"."left_at" is null;--> statement-breakpoint
+CREATE INDEX "step_instances_left_waiting" ON "step_instances" USING btree ("left_at") WHERE "step_instances"."paused_at" is not null;
