@@ -18,6 +18,7 @@ import {
 } from './case-store.js';
 import { directoryOf, directoryStatement, loadDirectory } from './directory-loader.js';
 import { UnknownCaseError, UnknownSopError } from './errors.js';
+import { RecentPicks } from './recent-picks.js';
 import type { SopRegistry } from './sop-registry.js';
 import { TicketNumbers } from './ticket.js';
 
@@ -79,6 +80,7 @@ export class CaseService {
   readonly #now: () => Date;
   readonly #outbox: { email: boolean };
   readonly #tickets = new TicketNumbers();
+  readonly #picks = new RecentPicks();
 
   constructor(private readonly deps: CaseServiceDeps) {
     this.#now = deps.now ?? (() => new Date());
@@ -122,7 +124,7 @@ export class CaseService {
     const ctx: EngineContext = {
       sop,
       calendar: await this.deps.calendars.for(input.unitId, tx),
-      directory: directoryOf(directory ?? []),
+      directory: this.#picks.over(directoryOf(directory ?? [])),
     };
     const { state, effects } = apply(
       null,
@@ -139,6 +141,7 @@ export class CaseService {
       now,
       ctx,
     );
+    this.#picks.note(effects);
     const saved = await saveTransition(
       tx,
       null,
@@ -199,9 +202,10 @@ export class CaseService {
       sop,
       calendar: await this.deps.calendars.for(state.unitId, tx),
       unitCeiling: await this.deps.calendars.ceiling(state.unitId, tx),
-      directory: await loadDirectory(tx, now),
+      directory: this.#picks.over(await loadDirectory(tx, now)),
     };
     const transition = apply(state, event, now, ctx);
+    this.#picks.note(transition.effects);
     if (transition.effects.length === 0) return { state, duplicate: false, transition, saved: null };
     const left = state.openStep && transition.effects.some((e) => e.type === 'stepClosed');
     // Reports measure the step's own working time: its waits on the reporter are left out.
@@ -236,7 +240,7 @@ export class CaseService {
         directoryStatement(now),
       ]);
       const states = casesOf(locked, steps);
-      const directory = directoryOf(officials);
+      const directory = this.#picks.over(directoryOf(officials));
       const outcomes: Array<Error | null> = [];
       const moved: BatchedTransition[] = [];
       for (const timer of timers) {
@@ -266,6 +270,7 @@ export class CaseService {
           // The engine is pure: a refusal throws before anything of this timer is written.
           const { caseId: _, ...event } = timer;
           transition = apply(state, event, now, ctx);
+          this.#picks.note(transition.effects);
         } catch (err) {
           outcomes.push(err instanceof Error ? err : new Error(String(err)));
           continue;

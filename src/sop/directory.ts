@@ -2,6 +2,12 @@
 export interface Directory {
   readonly officials: readonly OfficialEntry[];
   readonly delegations: readonly Delegation[];
+  /**
+   * Steps given since the officials were loaded, by official id (epoch ms), which their
+   * `lastAssignedAt` cannot show yet: decisions made side by side, or one after another in a
+   * batch, see each other's picks and take turns instead of all picking the same holder.
+   */
+  readonly picked?: ReadonlyMap<string, number>;
 }
 
 export interface OfficialEntry {
@@ -46,7 +52,7 @@ export function pickHolder(directory: Directory, roleId: string, unitId: string)
   let bestAt = 0;
   for (const o of directory.officials) {
     if (!o.active || o.roleId !== roleId || o.unitId !== unitId) continue;
-    const at = o.lastAssignedAt?.getTime() ?? -1;
+    const at = Math.max(o.lastAssignedAt?.getTime() ?? -1, directory.picked?.get(o.id) ?? -1);
     if (!best || at < bestAt || (at === bestAt && o.id.localeCompare(best.id) < 0)) {
       best = o;
       bestAt = at;

@@ -87,6 +87,37 @@ export function caseStoreSuite(open: () => Promise<Database>): void {
       expect(stored.filter((c) => c.ticket.startsWith('KLT-2031-'))).toHaveLength(12);
     });
 
+    it('takes turns among the holders of a step when submissions come side by side', async () => {
+      await database.db.insert(units).values({ id: 'giliran', name: 'Unit Giliran', workingHours: ALWAYS_WORKING });
+      await addOfficial(database.db, { nip: '20', name: 'Kepala Giliran', roleId: 'kepala', unitId: 'giliran' });
+      const staff = await Promise.all(
+        ['21', '22', '23'].map((nip) =>
+          addOfficial(database.db, {
+            nip,
+            name: `Staf ${nip}`,
+            roleId: 'pelaksana',
+            unitId: 'giliran',
+            superiorNip: '20',
+          }),
+        ),
+      );
+      const filed = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          service.submit({ sopId: 'kilat', unitId: 'giliran', body: `giliran ${i}` }),
+        ),
+      );
+      const firstSteps = await Promise.all(
+        filed.map(async ({ caseId }) => {
+          const [step] = await database.db
+            .select({ assigneeId: stepInstances.assigneeId })
+            .from(stepInstances)
+            .where(eq(stepInstances.id, `${caseId}_1`));
+          return step?.assigneeId;
+        }),
+      );
+      for (const official of staff) expect(firstSteps.filter((a) => a === official)).toHaveLength(2);
+    });
+
     it('files once when the same idempotency key comes twice', async () => {
       const a = await service.submit({ sopId: 'kilat', unitId: 'u1', body: 'x', idempotencyKey: 'web-123' });
       const b = await service.submit({ sopId: 'kilat', unitId: 'u1', body: 'x', idempotencyKey: 'web-123' });
