@@ -54,6 +54,7 @@ export class JobQueues implements AfterCommit {
   readonly #outbox = new Map<string, Queue<OutboxJob>>();
   readonly #backoff: { type: 'exponential'; delay: number };
   readonly #sends = new Map<string, { readonly ids: string[]; readonly done: Promise<unknown> }>();
+  #timerBatch: { readonly jobs: TimerBulkJob[]; readonly done: Promise<unknown> } | undefined;
 
   constructor(private readonly settings: QueueSettings) {
     this.#backoff = { type: 'exponential', delay: settings.retryDelayMs ?? 2000 };
@@ -81,35 +82,53 @@ export class JobQueues implements AfterCommit {
     epoch = 0,
   ): Promise<void> {
     await this.#bounded(() =>
-      this.timers.add(
-        'timer',
-        { caseId, instanceId, rung, ...(epoch ? { epoch } : {}) },
-        {
+      this.#timerJob({
+        name: 'timer',
+        data: { caseId, instanceId, rung, ...(epoch ? { epoch } : {}) },
+        opts: {
           jobId: timerJobId(instanceId, rung, epoch),
           delay: Math.max(0, at.getTime() - now),
           attempts: 10,
           backoff: this.#backoff,
           ...KEEP,
         },
-      ),
+      }),
     );
   }
 
   /** The job that makes a closing final when the reporter stays silent until `at`. */
   async addFinal(caseId: string, at: Date, now = Date.now()): Promise<void> {
     await this.#bounded(() =>
-      this.timers.add(
-        FINAL_JOB,
-        { caseId },
-        {
+      this.#timerJob({
+        name: FINAL_JOB,
+        data: { caseId },
+        opts: {
           jobId: finalJobId(caseId, at),
           delay: Math.max(0, at.getTime() - now),
           attempts: 10,
           backoff: this.#backoff,
           ...KEEP,
         },
-      ),
+      }),
     );
+  }
+
+  /**
+   * Timer jobs added in the same turn of the event loop (the submissions committed together) go to
+   * Redis in one addBulk instead of a script call each: a call's write and its reply were much of
+   * a submission's CPU (issue 17). Each job is the one add would make, jobId and delay and all.
+   */
+  #timerJob(job: TimerBulkJob): Promise<unknown> {
+    if (!this.#timerBatch) {
+      const jobs: TimerBulkJob[] = [];
+      const done = new Promise((resolve) => setImmediate(resolve)).then(() => {
+        this.#timerBatch = undefined;
+        return this.timers.addBulk(jobs);
+      });
+      this.#timerBatch = { jobs, done };
+    }
+    this.#timerBatch.jobs.push(job);
+    return this.#timerBatch.done;
   }
 
   async addMessage(messageId: string, channel: string): Promise<void> {
@@ -267,6 +286,8 @@ export class JobQueues implements AfterCommit {
     await Promise.all(this.allQueues().map((q) => q.close()));
   }
 }
+
+type TimerBulkJob = Parameters<Queue<TimersQueueJob>['addBulk']>[0][number];
 
 /** A bulk add may take longer than one job: ten milliseconds more per job it carries. */
 const bulkTimeout = (jobs: number) => ADD_TIMEOUT_MS + jobs * 10;
