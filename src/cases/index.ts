@@ -21,7 +21,7 @@ export {
   unitRuns,
   unitSopList,
 } from './intake.js';
-export { latestNote } from './latest-note.js';
+export { type LatestNote, latestNote, noteOf } from './latest-note.js';
 export { isPublishedFile, outputDocuments, outputUrl, verifyOutputLink } from './output-documents.js';
 export {
   answerReporter,

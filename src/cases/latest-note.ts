@@ -21,6 +21,11 @@ export async function latestNote(tx: Tx, caseId: string): Promise<LatestNote | n
     .where(and(eq(caseEvents.caseId, caseId), isNotNull(caseEvents.note)))
     .orderBy(desc(caseEvents.id))
     .limit(1);
+  return noteOf(row);
+}
+
+/** latestNote from the newest noted row read already: its note, and its author's name. */
+export function noteOf(row: { note: string | null; name: string } | undefined): LatestNote | null {
   if (!row?.note?.trim()) return null;
   return { note: row.note.trim(), by: row.name };
 }

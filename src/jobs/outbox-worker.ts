@@ -6,7 +6,13 @@ import { channelLinks, isLinePaused, messages, pauseLine } from '../db/index.js'
 import type { AttachmentLinks } from '../links/index.js';
 import type { Logger } from '../log.js';
 import type { Channel } from '../outbox/index.js';
-import { ChannelRateLimitedError, ChannelRefusedError, RecipientLocales, renderMessage } from '../outbox/index.js';
+import {
+  CaseFactsLookup,
+  ChannelRateLimitedError,
+  ChannelRefusedError,
+  RecipientLocales,
+  renderMessage,
+} from '../outbox/index.js';
 import type { Signer } from '../signing.js';
 import { BatchedClaims, BUSY, type Claim, SentMarks } from './outbox-claims.js';
 import { type OutboxJob, outboxQueueName } from './queues.js';
@@ -74,6 +80,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
   const claims = channel.limits.perChatIntervalMs === 0 ? new BatchedClaims(db, channel.name) : undefined;
   const marks = new SentMarks(db, persisting);
   const locales = new RecipientLocales(db, opts.defaultZone);
+  const caseFacts = new CaseFactsLookup(db);
 
   const worker = new Worker<OutboxJob>(
     outboxQueueName(channel.name),
@@ -178,6 +185,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
       await channel.send(
         await renderMessage(db, row, opts.defaultZone, opts.signer, {
           locales,
+          cases: caseFacts,
           ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
           ...(opts.attachmentLinks ? { attachmentLinks: opts.attachmentLinks } : {}),
         }),

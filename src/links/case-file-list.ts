@@ -39,14 +39,29 @@ export async function caseFileList(tx: Tx, opts: CaseFileListOptions): Promise<s
     .from(attachments)
     .where(eq(attachments.caseId, opts.caseId))
     .orderBy(asc(attachments.createdAt));
+  return fileListText(files, row?.rahasia ?? false, opts);
+}
+
+/** A case's file, as fileListText lists it. */
+export interface CaseFile {
+  readonly id: string;
+  readonly name: string;
+  readonly kelengkapan: string | null;
+}
+
+/** caseFileList from the case's files (oldest first) and its rahasia mark, read already. */
+export function fileListText(
+  files: readonly CaseFile[],
+  rahasia: boolean,
+  opts: Omit<CaseFileListOptions, 'caseId'>,
+): string {
   if (files.length === 0) return '-';
   const tr = (key: string, params?: Record<string, string>) => t(opts.language, key, params);
   const lines = files.map((f) => {
     const what = f.kelengkapan ?? tr('files.reporter');
     const name = opts.scrub(f.name) ?? f.name;
     const reporterOwn = f.kelengkapan === null;
-    const where =
-      row?.rahasia && reporterOwn ? tr('files.admin_only') : opts.links.url(f.id, opts.officialId, opts.now);
+    const where = rahasia && reporterOwn ? tr('files.admin_only') : opts.links.url(f.id, opts.officialId, opts.now);
     return `• ${what}: ${name} — ${where}`;
   });
   return `\n${lines.join('\n')}\n${tr('files.valid_for', { hours: String(opts.links.ttlHours) })}`;

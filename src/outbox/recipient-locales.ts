@@ -3,6 +3,7 @@ import type { Db } from '../db/index.js';
 import { cases, type messages, officials, stakeholders, units } from '../db/index.js';
 import { isLanguage, type Language } from '../i18n/index.js';
 import { zoneOf } from '../sop/index.js';
+import { PerTurn } from './per-turn.js';
 
 type Addressed = Pick<typeof messages.$inferSelect, 'recipientKind' | 'recipientId' | 'caseId'>;
 
@@ -69,32 +70,8 @@ export async function localesOf(db: Db, rows: readonly Addressed[], defaultZone:
  * claim, a hundred reminders at a time): one lookup for them all instead of a query each, which
  * was most of the statements a burst of reminders sent.
  */
-export class RecipientLocales {
-  #waiting: Array<{ row: Addressed; resolve: (l: Locale) => void; reject: (err: unknown) => void }> = [];
-
-  constructor(
-    private readonly db: Db,
-    private readonly defaultZone: string,
-  ) {}
-
-  of(row: Addressed): Promise<Locale> {
-    return new Promise((resolve, reject) => {
-      if (this.#waiting.push({ row, resolve, reject }) === 1) setImmediate(() => void this.#lookUp());
-    });
-  }
-
-  async #lookUp(): Promise<void> {
-    const batch = this.#waiting;
-    this.#waiting = [];
-    try {
-      const locales = await localesOf(
-        this.db,
-        batch.map((w) => w.row),
-        this.defaultZone,
-      );
-      for (const [i, w] of batch.entries()) w.resolve(locales[i] as Locale);
-    } catch (err) {
-      for (const w of batch) w.reject(err);
-    }
+export class RecipientLocales extends PerTurn<Addressed, Locale> {
+  constructor(db: Db, defaultZone: string) {
+    super((rows) => localesOf(db, rows, defaultZone));
   }
 }

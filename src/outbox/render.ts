@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
-import { latestNote, outputDocuments, outputUrl } from '../cases/index.js';
+import { outputDocuments, outputUrl } from '../cases/index.js';
 import type { Db } from '../db/index.js';
-import { attachments, cases, EMAIL_CHANNEL, type messages } from '../db/index.js';
+import { EMAIL_CHANNEL, type messages } from '../db/index.js';
 import { emailStopUrl, mailParts } from '../email/index.js';
 import {
   actionToken,
@@ -13,10 +12,11 @@ import {
 } from '../flows/index.js';
 import { categoryText, formatIsoMoment, type Language, outcomeText, t } from '../i18n/index.js';
 import type { AttachmentLinks } from '../links/index.js';
-import { caseFileList, statusAnswerUrl, statusUrl } from '../links/index.js';
-import { reporterForOfficials } from '../privacy/index.js';
+import { fileListText, statusAnswerUrl, statusUrl } from '../links/index.js';
+import { reporterView } from '../privacy/index.js';
 import type { Signer } from '../signing.js';
 import { ANSWER_REPORTER_CHOICE, ASK_REPORTER_CHOICE } from '../sop/index.js';
+import { type CaseFacts, type CaseFactsLookup, caseFactsOf } from './case-facts.js';
 import type { OutgoingMessage } from './channel.js';
 import { type Locale, localesOf, type RecipientLocales } from './recipient-locales.js';
 
@@ -29,6 +29,8 @@ export interface RenderOptions {
   readonly attachmentLinks?: AttachmentLinks;
   /** Looks up the recipients of messages rendered together at once; without it, each on its own. */
   readonly locales?: RecipientLocales;
+  /** Looks up the cases of messages rendered together at once; without it, each on its own. */
+  readonly cases?: CaseFactsLookup;
 }
 
 /** Renders an outbox row in its recipient's language, with times in the recipient's zone. */
@@ -47,10 +49,15 @@ export async function renderMessage(
   if (params.until) params.until = formatIsoMoment(params.until, language, zone);
   if (params.outcome) params.outcome = outcomeText(language, params.outcome);
   const stepMessage = row.caseId !== null && CASE_SUMMARY_TEMPLATES.has(row.template);
-  if (row.caseId && stepMessage) Object.assign(params, await stepLead(db, row, row.caseId, language));
+  const byEmail = row.channel === EMAIL_CHANNEL;
+  // The case's facts this message shows (its step summary, its status link), read in one statement.
+  const facts =
+    row.caseId && (stepMessage || byEmail || row.template === 'case.received')
+      ? await caseFactsFor(db, row.caseId, opts.cases)
+      : undefined;
+  if (row.caseId && stepMessage) Object.assign(params, stepLead(row, row.caseId, facts, language));
   let text = t(language, row.template, params);
-  if (row.caseId && stepMessage)
-    text += `\n\n${await caseSummary(db, row, row.caseId, language, opts.attachmentLinks)}`;
+  if (row.caseId && stepMessage) text += `\n\n${caseSummary(row, row.caseId, facts, language, opts.attachmentLinks)}`;
   // The receipt carries the ticket's public status link. Its secret is read here, at sending, so it
   // is never a message parameter (the engine stays pure, and params are logged and shown in the console).
   // The outcome: the tindak lanjut the official chose to show, and the output documents at closing.
@@ -63,11 +70,8 @@ export async function renderMessage(
       text += `\n\n${t(language, 'case.confirm_ask', { until: formatIsoMoment(params.reopen_until, language, zone) })}`;
     }
   }
-  const byEmail = row.channel === EMAIL_CHANNEL;
   const status =
-    row.caseId && (byEmail || row.template === 'case.received')
-      ? await statusLinkOf(db, row.caseId, opts.publicUrl)
-      : null;
+    row.caseId && (byEmail || row.template === 'case.received') ? statusLinkOf(facts, opts.publicUrl) : null;
   if (status && row.template === 'case.received') text += `\n\n${t(language, 'case.status_link', { url: status.url })}`;
   // An email has no buttons: the status page answers "Sudah selesai" / "Belum" and takes the survey.
   if (byEmail && status && row.template === 'case.closed' && params.reopen_until)
@@ -138,20 +142,23 @@ function receiptChoices(language: Language, ticket: string): OutgoingMessage['ch
   ];
 }
 
-async function statusLinkOf(
+async function caseFactsFor(
   db: Db,
   caseId: string,
+  lookup: CaseFactsLookup | undefined,
+): Promise<CaseFacts | undefined> {
+  return lookup ? lookup.of(caseId) : (await caseFactsOf(db, [caseId])).get(caseId);
+}
+
+function statusLinkOf(
+  facts: CaseFacts | undefined,
   publicUrl: string | undefined,
-): Promise<{ ticket: string; url: string; answerUrl: string } | null> {
-  const [own] = await db
-    .select({ ticket: cases.ticket, secret: cases.statusSecret })
-    .from(cases)
-    .where(eq(cases.id, caseId));
-  if (!own?.secret) return null;
+): { ticket: string; url: string; answerUrl: string } | null {
+  if (!facts?.statusSecret) return null;
   return {
-    ticket: own.ticket,
-    url: statusUrl(publicUrl, own.ticket, own.secret),
-    answerUrl: statusAnswerUrl(publicUrl, own.ticket, own.secret),
+    ticket: facts.ticket,
+    url: statusUrl(publicUrl, facts.ticket, facts.statusSecret),
+    answerUrl: statusAnswerUrl(publicUrl, facts.ticket, facts.statusSecret),
   };
 }
 
@@ -159,20 +166,20 @@ async function statusLinkOf(
  * What a step message leads with, before the SOP's own words: the actions asked (its buttons, in
  * the official's language) and the latest note on the case, which a returned step carries already.
  */
-async function stepLead(
-  db: Db,
+function stepLead(
   row: MessageRow,
   caseId: string,
+  facts: CaseFacts | undefined,
   language: Language,
-): Promise<{ asked: string; latest: string }> {
+): { asked: string; latest: string } {
   const labels = row.choices
     .filter((c) => c.action !== ASK_REPORTER_CHOICE && c.action !== ANSWER_REPORTER_CHOICE)
     .map((c) => (language === 'en' ? (c.label.en ?? c.label.id) : c.label.id));
   const asked = labels.join(' / ') || (row.params.kegiatan ?? '-');
   if (row.template === 'step.returned') return { asked, latest: '' };
-  const note = await latestNote(db, caseId);
+  const note = facts?.latestNote;
   if (!note) return { asked, latest: '' };
-  const reporter = await reporterForOfficials(db, caseId, language);
+  const reporter = reporterView(facts.reporter, caseId, language);
   const text = reporter.scrub(note.note) ?? note.note;
   return { asked, latest: `\n${t(language, 'step.latest_note', { by: note.by, note: text })}` };
 }
@@ -181,43 +188,32 @@ async function stepLead(
 const CASE_SUMMARY_TEMPLATES = new Set(['step.assigned', 'step.returned']);
 const SUMMARY_MAX = 1000;
 
-async function caseSummary(
-  db: Db,
+function caseSummary(
   message: MessageRow,
   caseId: string,
+  facts: CaseFacts | undefined,
   language: Language,
   links: AttachmentLinks | undefined,
-): Promise<string> {
-  const [row] = await db
-    .select({ category: cases.category, subject: cases.subject, body: cases.body })
-    .from(cases)
-    .where(eq(cases.id, caseId));
+): string {
   // A rahasia report shows a pseudonym, no contact, and loses the reporter's name/email/phone in its texts.
-  const reporter = await reporterForOfficials(db, caseId, language);
+  const reporter = reporterView(facts?.reporter, caseId, language);
+  const files = facts?.files ?? [];
   // Each file under the kelengkapan it is, with a link signed for the official reading it.
-  const files =
+  const fileText =
     links && message.recipientKind === 'official'
-      ? await caseFileList(db, {
-          caseId,
+      ? fileListText(files, facts?.reporter.rahasia ?? false, {
           officialId: message.recipientId,
           language,
           links,
           scrub: (text) => reporter.scrub(text),
         })
-      : (
-          await db
-            .select({ name: attachments.name, kelengkapan: attachments.kelengkapan })
-            .from(attachments)
-            .where(eq(attachments.caseId, caseId))
-        )
-          .map((f) => (f.kelengkapan ? `${f.kelengkapan}: ` : '') + reporter.scrub(f.name))
-          .join(', ') || '-';
-  const body = reporter.scrub(row?.body ?? '') ?? '';
+      : files.map((f) => (f.kelengkapan ? `${f.kelengkapan}: ` : '') + reporter.scrub(f.name)).join(', ') || '-';
+  const body = reporter.scrub(facts?.body ?? '') ?? '';
   return t(language, 'step.case_summary', {
-    category: categoryText(language, row?.category),
-    subject: reporter.scrub(row?.subject ?? null) ?? '-',
+    category: categoryText(language, facts?.category),
+    subject: reporter.scrub(facts?.subject ?? null) ?? '-',
     body: body.length > SUMMARY_MAX ? `${body.slice(0, SUMMARY_MAX)}…` : body || '-',
-    attachments: files,
+    attachments: fileText,
     reporter: reporter.line,
   });
 }

@@ -2,7 +2,7 @@
 export { eraseStakeholder } from './erasure.js';
 export { identityPatterns, scrubText } from './identity-text.js';
 export { pseudonymOf } from './pseudonym.js';
-export { reporterForOfficials } from './reporter.js';
+export { type ReporterFacts, reporterForOfficials, reporterView } from './reporter.js';
 export { anonymiseExpired } from './retention.js';
 export { exportStakeholder } from './stakeholder-export.js';
 export { removeUnattachedUploads } from './unattached-uploads.js';

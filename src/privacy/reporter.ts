@@ -22,6 +22,16 @@ export interface ReporterView {
   scrub(text: string | null): string | null;
 }
 
+/** What a reporter view is made of: the case's rahasia mark and who filed it (nulls for nobody). */
+export interface ReporterFacts {
+  readonly rahasia: boolean;
+  readonly name: string | null;
+  readonly email: string | null;
+  readonly phone: string | null;
+  /** Set (a timestamp in any form) once their personal data was erased. */
+  readonly erasedAt: unknown;
+}
+
 /**
  * The reporter line of a task shown to an official. A rahasia report shows a pseudonym and no
  * contact details, and its texts lose the reporter's name, email and phone where they wrote them.
@@ -38,6 +48,11 @@ export async function reporterForOfficials(tx: Tx, caseId: string, language: Lan
     .from(cases)
     .leftJoin(stakeholders, eq(stakeholders.id, cases.stakeholderId))
     .where(eq(cases.id, caseId));
+  return reporterView(row, caseId, language);
+}
+
+/** reporterForOfficials from facts read already (undefined: no such case). */
+export function reporterView(row: ReporterFacts | undefined, caseId: string, language: Language): ReporterView {
   const keep = (text: string | null) => text;
   if (!row || (row.name === null && row.email === null && row.phone === null && !row.erasedAt)) {
     return { line: '-', scrub: keep };
