@@ -103,6 +103,8 @@ export interface BareTransactions {
   readonly transactions: number;
   readonly perSecond: number;
   readonly latencyMs: Summary;
+  /** This process's CPU (user + system) per transaction. */
+  readonly cpuMsPerTransaction: number;
 }
 
 /**
@@ -136,6 +138,7 @@ export async function measureBareTransactions(opts: BareTransactionsOptions): Pr
       }
     };
     await runPool(50, opts.concurrency, once);
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const done = await runPool(
       Number.MAX_SAFE_INTEGER,
@@ -148,7 +151,13 @@ export async function measureBareTransactions(opts: BareTransactionsOptions): Pr
       Date.now() + opts.durationMs,
     );
     const elapsedMs = performance.now() - started;
-    return { transactions: done, perSecond: done / (elapsedMs / 1000), latencyMs: summarize(latencies) };
+    const cpu = process.cpuUsage(cpuBefore);
+    return {
+      transactions: done,
+      perSecond: done / (elapsedMs / 1000),
+      latencyMs: summarize(latencies),
+      cpuMsPerTransaction: (cpu.user + cpu.system) / 1000 / Math.max(1, done),
+    };
   } finally {
     await pool.end();
     await database.close();

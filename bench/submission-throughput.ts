@@ -41,6 +41,11 @@ export interface SubmissionThroughput {
   readonly statements: number;
   /** The `before` run's rate, when there was one. */
   readonly bareBefore: number | undefined;
+  /**
+   * This process's CPU (user + system) per submission while they ran, the outbox's sends of their
+   * messages meanwhile included: on a shared machine the figure that moves least with the load.
+   */
+  readonly cpuMsPerSubmission: number;
 }
 
 const UNIT = 'ortala';
@@ -105,6 +110,7 @@ export async function measureSubmissionThroughput(opts: SubmissionThroughputOpti
       const sentBefore = await sentCount(app.database.db);
 
       const latencies: number[] = [];
+      const cpuBefore = process.cpuUsage();
       const started = performance.now();
       const deadline = Date.now() + opts.capMs;
       const submitted = await watched(
@@ -122,6 +128,7 @@ export async function measureSubmissionThroughput(opts: SubmissionThroughputOpti
         ),
       );
       const elapsedMs = performance.now() - started;
+      const cpu = process.cpuUsage(cpuBefore);
       const [row] = await app.database.db.select({ n: count() }).from(cases);
       if ((row?.n ?? 0) !== opts.warmup + 1 + submitted) {
         throw new Error(`expected ${opts.warmup + 1 + submitted} cases in the database, found ${row?.n}`);
@@ -137,6 +144,7 @@ export async function measureSubmissionThroughput(opts: SubmissionThroughputOpti
         messagesSentDuring,
         statements,
         bareBefore,
+        cpuMsPerSubmission: (cpu.user + cpu.system) / 1000 / Math.max(1, submitted),
       };
     } finally {
       await bench.close();

@@ -4,7 +4,7 @@ import { DrizzleQueryError } from 'drizzle-orm/errors';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/index.js';
-import { prepared, processedEvents, queryRows, sendInOrder } from '../src/db/index.js';
+import { pipelinedTransaction, prepared, processedEvents, queryRows, sendInOrder } from '../src/db/index.js';
 import { freshDatabase } from './support/postgres.js';
 
 describe('statements sent together in a transaction on Postgres', () => {
@@ -114,5 +114,52 @@ describe('statements sent together in a transaction on Postgres', () => {
       sql`select count(*)::int as n from processed_events where key = 'in-begun'`,
     );
     expect(after?.n).toBe(1);
+  });
+  it('sends a pipelined transaction’s BEGIN with its body’s first statements, and what `later` sent with its COMMIT', async () => {
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`select 1`);
+      await database.db.execute(sql`select 1`);
+    });
+    const socket = Socket.prototype as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
+    const originals = { _write: socket._write, _writev: socket._writev };
+    let writes = 0;
+    for (const method of ['_write', '_writev'] as const) {
+      socket[method] = function (this: unknown, ...args: unknown[]) {
+        writes++;
+        return originals[method].apply(this, args);
+      };
+    }
+    try {
+      await pipelinedTransaction(database.db, [], async (tx, _opened, later) => {
+        await sendInOrder(tx, [sql`${prepared}select count(*)::int as n from processed_events where key = ${'x'}`]);
+        await later(tx.insert(processedEvents).values({ key: 'sent-later', caseId: null }).getSQL());
+      });
+    } finally {
+      Object.assign(socket, originals);
+    }
+    // BEGIN with the select; the insert with the COMMIT.
+    expect(writes).toBe(2);
+    const [after] = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from processed_events where key = 'sent-later'`,
+    );
+    expect(after?.n).toBe(1);
+  });
+
+  it('fails a pipelined transaction whose statement sent with `later` fails, and writes nothing of it', async () => {
+    const failure = await pipelinedTransaction(database.db, [], async (tx, _opened, later) => {
+      await sendInOrder(tx, [tx.insert(processedEvents).values({ key: 'before-later', caseId: null }).getSQL()]);
+      await later(sql`select 1 / ${0}::int`);
+      return 'committed';
+    }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(DrizzleQueryError);
+    const [found] = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from processed_events where key = 'before-later'`,
+    );
+    expect(found?.n).toBe(0);
   });
 });

@@ -1,7 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/index.js';
-import { placeholdersOf, processedEvents, type Shaped, sendInOrder } from '../db/index.js';
+import {
+  pipelinedTransaction,
+  placeholdersOf,
+  processedEvents,
+  type SendLater,
+  type Shaped,
+  sendInOrder,
+} from '../db/index.js';
 import type { Logger } from '../log.js';
 import type { AttachmentRef, CaseEvent, CaseState } from '../sop/index.js';
 import { activeWorkingMs, apply, type EngineContext, type Transition } from '../sop/index.js';
@@ -89,16 +96,24 @@ export class CaseService {
 
   async submit(input: SubmitInput): Promise<SubmitResult> {
     const now = this.#now();
-    const outcome = await this.deps.db.transaction((tx) => this.submitIn(tx, input, now));
+    // The outbox rows leave with the COMMIT, not waited for on their own (issue 17: a round trip
+    // and a socket write less per submission); a failed insert fails the commit.
+    const outcome = await pipelinedTransaction(this.deps.db, [], (tx, _opened, later) =>
+      this.submitIn(tx, input, now, later),
+    );
     if (outcome.saved) await this.schedule(outcome.saved, outcome.caseId);
     return { caseId: outcome.caseId, ticket: outcome.ticket, duplicate: outcome.duplicate };
   }
 
-  /** submit inside the caller's transaction; the caller schedules `saved` after its commit. */
+  /**
+   * submit inside the caller's transaction; the caller schedules `saved` after its commit. With
+   * `later` (pipelinedTransaction's), the outbox rows are sent without waiting for them.
+   */
   async submitIn(
     tx: Tx,
     input: SubmitInput,
     now = this.#now(),
+    later?: SendLater,
   ): Promise<SubmitResult & { saved: SavedTransition | null }> {
     const sop = await this.deps.sops.active(input.sopId, tx);
     if (!sop) throw new UnknownSopError(`no SOP "${input.sopId}"`);
@@ -160,6 +175,7 @@ export class CaseService {
       },
       undefined,
       this.#outbox,
+      later,
     );
     if (key && !claimedForCase) await tx.update(processedEvents).set({ caseId }).where(eq(processedEvents.key, key));
     this.deps.log.info({ caseId, sop: sop.id }, 'case submitted');

@@ -9,6 +9,7 @@ import {
   placeholdersOf,
   prepared,
   type QueuedMessage,
+  type SendLater,
   type Shaped,
   sendInOrder,
   stepInstances,
@@ -185,6 +186,8 @@ export async function saveTransition(
   /** Working time of the step this transition left, from the unit's calendar. */
   leftWorkingMs?: number,
   outbox: InsertOptions = {},
+  /** Sends the outbox rows without waiting for them, to leave with the COMMIT (pipelinedTransaction). */
+  later?: SendLater,
 ): Promise<SavedTransition> {
   // Sent together with the recipients' lookup: each refers only to rows written before it.
   const writes: Array<SQL | Shaped> = [];
@@ -231,6 +234,7 @@ export async function saveTransition(
     effects.flatMap((e) => (e.type === 'notify' ? [{ to: e.to, message: messageOf(e) }] : [])),
     outbox,
     writes,
+    later,
   );
   const timers = effects.flatMap((e) =>
     e.type === 'timer' ? [{ instanceId: e.instanceId, rung: e.rung, at: e.at, epoch: e.epoch ?? 0 }] : [],

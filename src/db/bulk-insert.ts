@@ -1,30 +1,17 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { Tx } from './client.js';
-import { sendInOrder } from './pipeline.js';
 import type { Shaped } from './shaped.js';
 
 /** A column's Postgres type as its array parameter is cast; jsonb goes as text and is cast per row. */
 export type BulkColumnType = 'text' | 'integer' | 'bigint' | 'boolean' | 'timestamptz' | 'jsonb';
 
 /**
- * Inserts many rows with one parameter per column instead of one per value: each column goes as
- * an array that Postgres unnests, in the rows' order. Drizzle builds a VALUES list value by value,
- * which took a quarter of the process's CPU while a burst of reminders was written (issue 17);
- * this statement's text is the same for any number of rows. `tail` follows the SELECT (an ON
- * CONFLICT clause). Table and column names are the code's own, never input.
+ * An insert of many rows with one parameter per column instead of one per value: each column goes
+ * as an array that Postgres unnests, in the rows' order. Drizzle builds a VALUES list value by
+ * value, which took a quarter of the process's CPU while a burst of reminders was written (issue
+ * 17); this statement's text is the same for any number of rows. `tail` follows the SELECT (an ON
+ * CONFLICT clause). Table and column names are the code's own, never input. For sendInOrder or a
+ * pipelined transaction's `later`; null for no rows.
  */
-export async function insertUnnested(
-  tx: Tx,
-  table: string,
-  columns: Readonly<Record<string, BulkColumnType>>,
-  rows: ReadonlyArray<Readonly<Record<string, unknown>>>,
-  tail?: SQL,
-): Promise<void> {
-  const statement = unnestedInsert(table, columns, rows, tail);
-  if (statement) await sendInOrder(tx, [statement]);
-}
-
-/** insertUnnested's statement, for a caller that sends it with others (sendInOrder); null for no rows. */
 export function unnestedInsert(
   table: string,
   columns: Readonly<Record<string, BulkColumnType>>,

@@ -127,7 +127,7 @@ function ownerOf(row: ClaimRow): LinkOwner | null {
  * The statement saving the conversation as the message left it and putting its replies in the
  * outbox, one (a data-modifying WITH) rather than two; the replies keep the order given. With the
  * replies' ids, known before it runs. Written by hand, its replies as arrays Postgres unnests (see
- * insertUnnested): drizzle's builder took a tenth of an update's CPU to build it, and its text
+ * unnestedInsert): drizzle's builder took a tenth of an update's CPU to build it, and its text
  * varied with the number of replies, so it could not be kept prepared.
  */
 export function saveStatement(

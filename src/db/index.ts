@@ -1,6 +1,6 @@
 // The public face of src/db (the schema, the database client and the queries other folders share): other folders import from here, not from the modules inside.
 export { recordAudit } from './audit.js';
-export { type BulkColumnType, insertUnnested, unnestedInsert } from './bulk-insert.js';
+export { type BulkColumnType, unnestedInsert } from './bulk-insert.js';
 export { type Database, type Db, openDatabase, PREPARED_MARK, ping, type Tx } from './client.js';
 export {
   type ClaimedConversation,
@@ -31,6 +31,7 @@ export {
 } from './outbox.js';
 export { discardLine, isLinePaused, listPausedLines, pauseLine, reopenLine } from './paused-lines.js';
 export { sendInOrder } from './pipeline.js';
+export { pipelinedTransaction, type SendLater } from './pipelined-transaction.js';
 export { dateOf, prepared, queryRows } from './raw.js';
 export {
   adminAccounts,

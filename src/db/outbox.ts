@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray, isNull, ne, or, type SQL } from 'drizzle-orm';
 import type { Recipient } from '../sop/index.js';
-import { insertUnnested } from './bulk-insert.js';
+import { unnestedInsert } from './bulk-insert.js';
 import type { Tx } from './client.js';
 import { sendInOrder } from './pipeline.js';
+import type { SendLater } from './pipelined-transaction.js';
 import { dateOf } from './raw.js';
 import { channelLinks, messages, officials, stakeholders, stepInstances } from './schema.js';
 import { placeholdersOf, type Shaped } from './shaped.js';
@@ -177,9 +178,15 @@ export async function insertMessages(
   opts: InsertOptions = {},
   /** Statements to send first, in the same round trip as the recipients' chats are looked up. */
   alongside: ReadonlyArray<SQL | Shaped> = [],
+  /**
+   * Sends the rows' insert without waiting for it (pipelinedTransaction's `later`): it leaves
+   * with the COMMIT. Without it the insert is waited for.
+   */
+  later?: SendLater,
 ): Promise<QueuedMessage[]> {
   if (items.length === 0) {
-    if (alongside.length > 0) await sendInOrder(tx, alongside);
+    if (later) for (const statement of alongside) await later(statement);
+    else if (alongside.length > 0) await sendInOrder(tx, alongside);
     return [];
   }
   const alerted = new Map<string, string[]>();
@@ -219,8 +226,7 @@ export async function insertMessages(
     return [row(to, links.get(linkKey(to)) ?? (email ? { channel: EMAIL_CHANNEL, address: email } : undefined))];
   });
   // One parameter per column (a burst's reminders come a hundred at a time), in the given order.
-  await insertUnnested(
-    tx,
+  const insert = unnestedInsert(
     'messages',
     MESSAGE_COLUMNS,
     rows.map((r) => ({
@@ -237,6 +243,7 @@ export async function insertMessages(
       status: r.status,
     })),
   );
+  if (insert) await (later ? later(insert) : sendInOrder(tx, [insert]));
   return rows.flatMap((r) => (r.channel ? [{ id: r.id, channel: r.channel }] : []));
 }
 

@@ -4,6 +4,7 @@ import type { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { Db, Tx } from './client.js';
 import { sendInOrder } from './pipeline.js';
+import type { Shaped } from './shaped.js';
 import { socketOf } from './socket.js';
 
 /**
@@ -11,7 +12,7 @@ import { socketOf } from './socket.js';
  * the statement is on its way, in order with what follows, and its failure fails the commit. Else
  * it resolves once the statement ran.
  */
-export type SendLater = (statement: SQL) => Promise<void>;
+export type SendLater = (statement: SQL | Shaped) => Promise<void>;
 
 /** What a drizzle node-postgres database holds, to open a transaction as its own transaction() would. */
 interface SessionInternals {
@@ -28,8 +29,10 @@ interface SessionInternals {
  * follows the statements sent with `later` without waiting for them: two round trips and two
  * writes for what takes a piece of work that reads one answer and writes one change, instead of
  * four of each (a write to the socket was the service's largest CPU cost, and each round trip a
- * reply's wait). `opened` has the opening statements' rows, in order. On any failure the
- * transaction rolls back and the error is thrown, as drizzle's transaction() does.
+ * reply's wait). `opened` has the opening statements' rows, in order. With no opening statements
+ * the BEGIN is not waited for either: it leaves with the body's first statements (client.ts,
+ * beginWithNext). On any failure the transaction rolls back and the error is thrown, as drizzle's
+ * transaction() does.
  *
  * On a database that is not a pipelined node-postgres pool (PGlite) it is drizzle's transaction
  * with the same statements run one after another.
@@ -58,7 +61,9 @@ export async function pipelinedTransaction<T>(
   const inFlight: Promise<unknown>[] = [];
   const holdWrites = writeHolder(client);
   try {
-    const [, ...opened] = await sendInOrder(tx, [sql`begin`, ...opening]);
+    let opened: unknown[][] = [];
+    if (opening.length > 0) [, ...opened] = await sendInOrder(tx, [sql`begin`, ...opening]);
+    else await tx.execute(sql`begin`);
     const result = await run(tx, opened, async (statement) => {
       holdWrites();
       const sent = sendInOrder(tx, [statement]);
