@@ -138,8 +138,10 @@ const complete = new WeakMap<ReportDeps, Set<string>>();
  * Working time in histogram buckets that widen as durations grow: a minute each below two hours,
  * ten minutes below a day, an hour beyond. Grouping by bucket is a hash aggregate Postgres runs in
  * parallel; sorting a year's million step visits for percentile_cont is what it cannot do fast.
+ * The statistics step_instances_working_bucket (migration 0021) are on this very expression: they
+ * tell the planner there are a few hundred buckets, not one per row, so it does aggregate in parallel.
  */
-const BUCKET = sql`case when s.working_ms < 7200000 then s.working_ms / 60000
+export const BUCKET = sql`case when s.working_ms < 7200000 then s.working_ms / 60000
   when s.working_ms < 86400000 then 120 + (s.working_ms - 7200000) / 600000
   else 252 + (s.working_ms - 86400000) / 3600000 end`;
 
