@@ -23,11 +23,24 @@ interface InFlight {
 }
 
 /**
- * What a claim finds: the claim; BUSY when this process is sending the row already (its job handed
- * out again after its lock lapsed on a busy machine); nothing when it cannot go now.
+ * Why a message was not claimed, as the claim's statement found it: its row (none: no such
+ * message), whether its chat's line is paused, and how many of its chat's older messages are
+ * pending (counted up to the claims' limit). The worker acts on it without looking again.
  */
-export type ClaimResult = Claim | typeof BUSY | undefined;
+export interface Unclaimed {
+  readonly unclaimed: true;
+  readonly row: MessageRow | undefined;
+  readonly paused: boolean;
+  readonly olderPending: number;
+}
+
+/**
+ * What a claim finds: the claim; BUSY when this process is sending the row already (its job handed
+ * out again after its lock lapsed on a busy machine); why it cannot go now.
+ */
+export type ClaimResult = Claim | typeof BUSY | Unclaimed;
 export const BUSY = 'busy';
+const NO_SUCH_MESSAGE: Unclaimed = { unclaimed: true, row: undefined, paused: false, olderPending: 0 };
 
 interface Waiting {
   readonly id: string;
@@ -56,6 +69,8 @@ export class BatchedClaims {
   constructor(
     private readonly db: Db,
     private readonly channel: string,
+    /** Older pending messages of a chat are counted up to this many (the worker's wait grows with them). */
+    private readonly olderCountedUpTo: number,
   ) {}
 
   /** The message's claim, or why there is none (nothing: the caller looks why). */
@@ -76,10 +91,14 @@ export class BatchedClaims {
     const ids = [...new Set(batch.map((w) => w.id))].filter((id) => !this.#inFlight.has(id));
     const newestOf = new Map(this.#newestOf);
     try {
-      const rows = await this.#claimRows(ids, [...this.#inFlight.keys()]);
+      const found = await this.#claimRows(ids, [...this.#inFlight.keys()]);
       const claims = new Map<string, Claim>();
-      for (const row of rows.sort((a, b) => a.seq - b.seq)) {
-        if (!row.address) continue;
+      const unclaimed = new Map<string, Unclaimed>();
+      for (const { row, claimable, paused, olderPending } of found.sort((a, b) => a.row.seq - b.row.seq)) {
+        if (!claimable || !row.address) {
+          unclaimed.set(row.id, { unclaimed: true, row, paused, olderPending });
+          continue;
+        }
         const previous = newestOf.get(row.address);
         const { claim, entry } = this.#track({ ...row, address: row.address }, previous);
         newestOf.set(row.address, entry);
@@ -89,7 +108,9 @@ export class BatchedClaims {
         const claim = claims.get(waiting.id);
         // A job handed out twice in one turn: the first one sends.
         claims.delete(waiting.id);
-        waiting.resolve(claim ?? (this.#inFlight.has(waiting.id) ? BUSY : undefined));
+        waiting.resolve(
+          claim ?? (this.#inFlight.has(waiting.id) ? BUSY : (unclaimed.get(waiting.id) ?? NO_SUCH_MESSAGE)),
+        );
       }
     } catch (err) {
       for (const waiting of batch) waiting.reject(err);
@@ -123,7 +144,10 @@ export class BatchedClaims {
   /**
    * Each chat's first pending message not being sent here is looked up once, by the chats' pending
    * index; a row of the batch goes when that message comes after it. (Written as a subquery per row,
-   * Postgres hashed every pending message of the channel against the batch instead.)
+   * Postgres hashed every pending message of the channel against the batch instead.) Every row of
+   * the batch comes back, with why one that may not go cannot: the worker looked that up again with
+   * three statements of its own, and in a burst of submissions most of an official's messages are
+   * committed out of their chat's order and wait once (issue 17).
    */
   #claimRows(ids: readonly string[], inFlight: readonly string[]) {
     const batch = sql`${sql.param(ids)}::text[]`;
@@ -141,7 +165,25 @@ export class BatchedClaims {
       where b.id = any(${batch}) and b.status = 'pending' and b.address is not null
         and (k.blocked_from is null or k.blocked_from > b.seq)
         and not exists (select 1 from ${pausedLines} p where p.channel = ${this.channel} and p.address = b.address)`;
-    return this.db.select().from(messages).where(sql`${messages.id} in (${claimable})`);
+    // Drizzle writes a column in a select list unqualified, which inside a subquery would name the
+    // subquery's own table: the row's columns are named in full here.
+    const own = (column: 'id' | 'address' | 'seq') => sql.raw(`"messages"."${column}"`);
+    const claimed = sql<boolean>`${own('id')} in (${claimable})`;
+    return this.db
+      .select({
+        row: messages,
+        claimable: claimed,
+        paused: sql<boolean>`exists (select 1 from ${pausedLines} p
+          where p.channel = ${this.channel} and p.address = ${own('address')})`,
+        olderPending: sql<number>`case when ${claimed} then 0 else (
+          select count(*)::int from (
+            select 1 from ${messages} o
+            where o.channel = ${this.channel} and o.address = ${own('address')} and o.status = 'pending'
+              and o.seq < ${own('seq')}
+            limit ${this.olderCountedUpTo}) older) end`,
+      })
+      .from(messages)
+      .where(sql`${messages.id} = any(${batch})`);
   }
 }
 

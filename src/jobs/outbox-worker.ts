@@ -14,7 +14,7 @@ import {
   renderMessage,
 } from '../outbox/index.js';
 import type { Signer } from '../signing.js';
-import { BatchedClaims, BUSY, type Claim, SentMarks } from './outbox-claims.js';
+import { BatchedClaims, BUSY, type Claim, SentMarks, type Unclaimed } from './outbox-claims.js';
 import { type OutboxJob, outboxQueueName } from './queues.js';
 
 export interface OutboxWorkerOptions {
@@ -77,7 +77,8 @@ const ORDER_WAIT_STEPS = 100;
 export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> {
   const { db, channel, log } = opts;
   const chatGapKey = (address: string) => `${opts.prefix}:chatgap:${channel.name}:${address}`;
-  const claims = channel.limits.perChatIntervalMs === 0 ? new BatchedClaims(db, channel.name) : undefined;
+  const claims =
+    channel.limits.perChatIntervalMs === 0 ? new BatchedClaims(db, channel.name, ORDER_WAIT_STEPS) : undefined;
   const marks = new SentMarks(db, persisting);
   const locales = new RecipientLocales(db, opts.defaultZone);
   const caseFacts = new CaseFactsLookup(db);
@@ -86,40 +87,32 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
     outboxQueueName(channel.name),
     async (job, token) => {
       // On a channel with no gap between a chat's messages, the usual case is claimed with the sends
-      // running beside it, in one statement. Anything else is looked at below.
+      // running beside it, in one statement. Anything else is looked at below: by the claim's
+      // statement, which says why a message may not go, else by statements of its own.
+      let seen: Unclaimed | undefined;
       if (claims) {
         const claim = await claims.claim(job.data.messageId);
         if (claim === BUSY) {
           await job.moveToDelayed(Date.now() + ORDER_WAIT_MS, token);
           throw new DelayedError();
         }
-        if (claim) return await sendClaimed(claim, job, token);
+        if (!('unclaimed' in claim)) return await sendClaimed(claim, job, token);
+        seen = claim;
       }
 
-      const [row] = await db.select().from(messages).where(eq(messages.id, job.data.messageId));
+      const row = seen ? seen.row : (await db.select().from(messages).where(eq(messages.id, job.data.messageId)))[0];
       if (!row) throw new UnrecoverableError(`no outbox row ${job.data.messageId}`);
       if (row.status !== 'pending' || !row.address) return;
       // Its line is paused behind a message that failed for good: it waits, unsent, for the admin's
       // retry of the whole line (which queues it again) or discard.
-      if (await isLinePaused(db, channel.name, row.address)) return;
+      if (seen ? seen.paused : await isLinePaused(db, channel.name, row.address)) return;
 
       // A chat reads its messages in the order they were written: wait while older ones are pending,
       // longer the more there are, so a long queue for one chat is not re-checked over and over.
-      const older = await db
-        .select({ seq: messages.seq })
-        .from(messages)
-        .where(
-          and(
-            eq(messages.channel, channel.name),
-            eq(messages.address, row.address),
-            eq(messages.status, 'pending'),
-            lt(messages.seq, row.seq),
-          ),
-        )
-        .limit(ORDER_WAIT_STEPS);
-      if (older.length > 0) {
+      const older = seen ? seen.olderPending : await olderPendingOf(row.address, row.seq);
+      if (older > 0) {
         const gap = Math.max(channel.limits.perChatIntervalMs, ORDER_WAIT_MS);
-        await job.moveToDelayed(Date.now() + gap * older.length, token);
+        await job.moveToDelayed(Date.now() + gap * older, token);
         throw new DelayedError();
       }
 
@@ -155,6 +148,23 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
       ...SEND_LOCK,
     },
   );
+
+  /** The chat's older messages still pending, up to ORDER_WAIT_STEPS. */
+  async function olderPendingOf(address: string, seq: number): Promise<number> {
+    const older = await db
+      .select({ seq: messages.seq })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.channel, channel.name),
+          eq(messages.address, address),
+          eq(messages.status, 'pending'),
+          lt(messages.seq, seq),
+        ),
+      )
+      .limit(ORDER_WAIT_STEPS);
+    return older.length;
+  }
 
   /**
    * Sends a claimed row once the chat's message claimed before it went. When that one is held (it
