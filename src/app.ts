@@ -24,6 +24,7 @@ import {
   startOutboxWorker,
   startRetentionWorker,
   startTimerWorker,
+  TimerRush,
   warnIfNextYearUnconfirmed,
 } from './jobs/index.js';
 import { DroppedMessages, RateWindow } from './limits/index.js';
@@ -194,6 +195,8 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
   const adapters = opts.adapters ?? [];
   for (const a of adapters) channels.set(a.channel.name, a.channel);
 
+  // Sends wait while this process fires a burst of deadlines.
+  const rush = new TimerRush();
   const onLinePaused = lineAlert({ db: database.db, queues, unitId: config.DEFAULT_UNIT, log });
   const outboxWorker = (channel: Channel) =>
     startOutboxWorker({
@@ -208,6 +211,7 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
       onUnreached: (messageId) => emailFallback.instead(messageId),
       onLinePaused,
       attachmentLinks,
+      rush,
     });
 
   const workers: Worker[] = [];
@@ -272,7 +276,7 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
       void checkHolidays();
     }, RECONCILE_EVERY_MS);
     timer.unref();
-    workers.push(startTimerWorker({ cases, connection, prefix, log }));
+    workers.push(startTimerWorker({ cases, connection, prefix, log, rush }));
     // Personal data past RETENTION_MONTHS is anonymised once a day (UU PDP 27/2022).
     workers.push(
       await startRetentionWorker({

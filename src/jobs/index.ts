@@ -11,4 +11,5 @@ export { reconcile } from './reconciler.js';
 export { bullConnection, ensureRedis, openRedis, type RedisHandle, redisTarget } from './redis.js';
 export { ensureRetentionSchedule, startRetentionWorker } from './retention-worker.js';
 export { SopWatch } from './sop-watch.js';
+export { TimerRush } from './timer-rush.js';
 export { startTimerWorker } from './timer-worker.js';

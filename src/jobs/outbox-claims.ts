@@ -46,7 +46,20 @@ interface Waiting {
   readonly id: string;
   readonly resolve: (claim: ClaimResult) => void;
   readonly reject: (err: unknown) => void;
+  /** Until when it may wait here for the older messages of its chat (set when it is first parked). */
+  parkedUntil?: number;
 }
+
+/**
+ * How long a send may wait here for the older messages of its chat to be claimed. Jobs reach the
+ * worker out of their chat's order when two transactions queue theirs in the other order: the
+ * older ones come a moment later. Sent back to Redis instead, the send went behind the whole
+ * queue, and every later message of its chat fetched meanwhile was held behind it and sent back
+ * too: a deadline burst's reminders to an official's chat went out up to 30 s late.
+ */
+const PARK_MS = 1000;
+/** How often parked sends are looked at again when no new claim comes (another process may send their elders). */
+const PARK_POLL_MS = 50;
 
 /**
  * Claims, for a channel with no gap between a chat's messages, the rows of the send jobs running
@@ -55,22 +68,29 @@ interface Waiting {
  * paused, and every older pending message of its chat is being sent by this process too: claimed
  * in the same statement, or earlier and not settled yet. Those go first: a claim's `ready` waits
  * for the chat's previous one, so a chat with many messages queued sends a batch of them in order
- * instead of one per round trip. One claim statement runs at a time, so each sees what the one
- * before claimed. A claim only reads: the row's job is the one sending it (BullMQ runs a job once
+ * instead of one per round trip. A row whose older messages are pending but not here yet waits
+ * for them (parked, at most PARK_MS, and at most `maxParked` at once so that the worker keeps room
+ * to fetch them) and is claimed with them. One claim statement runs at a time, so each sees what
+ * the one before claimed. A claim only reads: the row's job is the one sending it (BullMQ runs a job once
  * at a time), and its attempt is counted with its outcome (SentMarks).
  */
 export class BatchedClaims {
   readonly #waiting: Waiting[] = [];
+  /** Rows whose chat has older messages pending that are not claimed here yet: tried again with the next claims. */
+  #parked: Waiting[] = [];
   /** Claimed here and not settled, by id; and the newest of each chat, which the next claim follows. */
   readonly #inFlight = new Map<string, InFlight>();
   readonly #newestOf = new Map<string, InFlight>();
   #running = false;
+  #poll: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly channel: string,
     /** Older pending messages of a chat are counted up to this many (the worker's wait grows with them). */
     private readonly olderCountedUpTo: number,
+    /** Sends parked at once at most: less than the worker's concurrency, which must fetch their elders. */
+    private readonly maxParked: number,
   ) {}
 
   /** The message's claim, or why there is none (nothing: the caller looks why). */
@@ -78,15 +98,20 @@ export class BatchedClaims {
     if (this.#inFlight.has(messageId)) return Promise.resolve(BUSY);
     return new Promise((resolve, reject) => {
       this.#waiting.push({ id: messageId, resolve, reject });
-      if (!this.#running) {
-        this.#running = true;
-        setImmediate(() => void this.#claimWaiting());
-      }
+      if (!this.#running) this.#runSoon();
     });
   }
 
+  #runSoon(): void {
+    clearTimeout(this.#poll);
+    this.#poll = undefined;
+    this.#running = true;
+    setImmediate(() => void this.#claimWaiting());
+  }
+
   async #claimWaiting(): Promise<void> {
-    const batch = this.#waiting.splice(0);
+    const batch = [...this.#parked, ...this.#waiting.splice(0)];
+    this.#parked = [];
     // A job handed out again while its first run waited for the claim before this one: BUSY below.
     const ids = [...new Set(batch.map((w) => w.id))].filter((id) => !this.#inFlight.has(id));
     const newestOf = new Map(this.#newestOf);
@@ -104,20 +129,38 @@ export class BatchedClaims {
         newestOf.set(row.address, entry);
         claims.set(row.id, claim);
       }
+      const now = Date.now();
       for (const waiting of batch) {
         const claim = claims.get(waiting.id);
         // A job handed out twice in one turn: the first one sends.
         claims.delete(waiting.id);
-        waiting.resolve(
-          claim ?? (this.#inFlight.has(waiting.id) ? BUSY : (unclaimed.get(waiting.id) ?? NO_SUCH_MESSAGE)),
-        );
+        if (claim) waiting.resolve(claim);
+        else if (this.#inFlight.has(waiting.id)) waiting.resolve(BUSY);
+        else {
+          const why = unclaimed.get(waiting.id) ?? NO_SUCH_MESSAGE;
+          if (!(heldByElders(why) && this.#park(waiting, now))) waiting.resolve(why);
+        }
       }
     } catch (err) {
       for (const waiting of batch) waiting.reject(err);
     } finally {
-      if (this.#waiting.length > 0) setImmediate(() => void this.#claimWaiting());
-      else this.#running = false;
+      if (this.#waiting.length > 0) this.#runSoon();
+      else {
+        this.#running = false;
+        if (this.#parked.length > 0) {
+          this.#poll = setTimeout(() => this.#runSoon(), PARK_POLL_MS);
+          this.#poll.unref();
+        }
+      }
     }
+  }
+
+  /** Keeps a row held by its chat's older messages for the next claims, unless it waited long enough or room is short. */
+  #park(waiting: Waiting, now: number): boolean {
+    waiting.parkedUntil ??= now + PARK_MS;
+    if (now >= waiting.parkedUntil || this.#parked.length >= this.maxParked) return false;
+    this.#parked.push(waiting);
+    return true;
   }
 
   #track(row: Claim['row'], previous: InFlight | undefined): { claim: Claim; entry: InFlight } {
@@ -187,6 +230,11 @@ export class BatchedClaims {
   }
 }
 
+/** A row that may go once its chat's older pending messages went: it has an address, no paused line, and elders. */
+function heldByElders(why: Unclaimed): boolean {
+  return why.row?.status === 'pending' && why.row.address !== null && !why.paused && why.olderPending > 0;
+}
+
 interface Mark {
   readonly id: string;
   readonly at: Date;
@@ -203,6 +251,7 @@ interface Mark {
 export class SentMarks {
   readonly #waiting: Mark[] = [];
   #running = false;
+  #poll: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Db,

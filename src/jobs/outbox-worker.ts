@@ -16,6 +16,7 @@ import {
 import type { Signer } from '../signing.js';
 import { BatchedClaims, BUSY, type Claim, SentMarks, type Unclaimed } from './outbox-claims.js';
 import { type OutboxJob, outboxQueueName } from './queues.js';
+import type { TimerRush } from './timer-rush.js';
 
 export interface OutboxWorkerOptions {
   readonly db: Db;
@@ -40,6 +41,12 @@ export interface OutboxWorkerOptions {
   readonly onUnreached?: (messageId: string) => Promise<unknown>;
   /** A chat's line was just paused at `headMessageId` (it failed past its retries): e.g. tell the admins. */
   readonly onLinePaused?: (line: PausedLineNews) => Promise<unknown>;
+  /**
+   * This process's timers: on a channel with no per-chat gap, sends wait while a deadline burst is
+   * fired (see TimerRush). Default none. A paced channel never waits: its sends cost little, and
+   * the time it waited would be lost from the platform's own cap.
+   */
+  readonly rush?: TimerRush;
 }
 
 export interface PausedLineNews {
@@ -77,8 +84,14 @@ const ORDER_WAIT_STEPS = 100;
 export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> {
   const { db, channel, log } = opts;
   const chatGapKey = (address: string) => `${opts.prefix}:chatgap:${channel.name}:${address}`;
+  const concurrency =
+    opts.concurrency ??
+    (channel.limits.perChatIntervalMs === 0 ? DEFAULT_OUTBOX_CONCURRENCY : PACED_OUTBOX_CONCURRENCY);
+  // Half the sends in flight may wait for their chat's older messages; the other half fetch them.
   const claims =
-    channel.limits.perChatIntervalMs === 0 ? new BatchedClaims(db, channel.name, ORDER_WAIT_STEPS) : undefined;
+    channel.limits.perChatIntervalMs === 0
+      ? new BatchedClaims(db, channel.name, ORDER_WAIT_STEPS, Math.floor(concurrency / 2))
+      : undefined;
   const marks = new SentMarks(db, persisting);
   const locales = new RecipientLocales(db, opts.defaultZone);
   const caseFacts = new CaseFactsLookup(db);
@@ -141,9 +154,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
     {
       connection: opts.connection,
       prefix: opts.prefix,
-      concurrency:
-        opts.concurrency ??
-        (channel.limits.perChatIntervalMs === 0 ? DEFAULT_OUTBOX_CONCURRENCY : PACED_OUTBOX_CONCURRENCY),
+      concurrency,
       limiter: { max: channel.limits.perSecond, duration: 1000 },
       ...SEND_LOCK,
     },
@@ -256,6 +267,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
     void settle.catch((e: Error) => log.warn({ messageId, err: e.message }, 'after a failed send'));
   });
   worker.on('error', (err) => log.error({ channel: channel.name, err: err.message }, 'outbox worker error'));
+  if (opts.rush && channel.limits.perChatIntervalMs === 0) yieldToTimers(worker, opts.rush);
   return worker;
 
   async function pauseLineAt(messageId: string, lastError: string): Promise<void> {
@@ -269,6 +281,36 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
     log.warn({ messageId, channel: channel.name }, 'chat line paused: its first message failed past its retries');
     await opts.onLinePaused?.({ channel: channel.name, headMessageId: messageId, lastError });
   }
+}
+
+/**
+ * Longest that sends wait for one rush of timers: a rush that outlasts it is an overload, not a
+ * burst, and the sends share the CPU again until it ends.
+ */
+const MAX_YIELD_MS = 10_000;
+
+/**
+ * Stops taking send jobs while the timers are in a rush, and takes them again when it ends (or
+ * after MAX_YIELD_MS). The sends under way finish; the jobs wait in Redis, and the rows are the
+ * truth as ever, so a process that dies meanwhile loses nothing.
+ */
+function yieldToTimers(worker: Worker<OutboxJob>, rush: TimerRush): void {
+  let cap: NodeJS.Timeout | undefined;
+  const resume = () => {
+    clearTimeout(cap);
+    if (!worker.closing) worker.resume();
+  };
+  const stop = rush.onChange((on) => {
+    if (!on) return resume();
+    if (worker.closing) return;
+    void worker.pause(true);
+    cap = setTimeout(resume, MAX_YIELD_MS);
+    cap.unref();
+  });
+  worker.once('closing', () => {
+    stop();
+    clearTimeout(cap);
+  });
 }
 
 /** A send's place in its chat's line: whether its attempt is counted yet, and how it lets the next one go. */

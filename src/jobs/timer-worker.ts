@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { CaseService, TimerCommand } from '../cases/index.js';
 import type { Logger } from '../log.js';
 import { FINAL_JOB, TIMERS_QUEUE, type TimerJob, type TimersQueueJob } from './queues.js';
+import type { TimerRush } from './timer-rush.js';
 
 /** Timers fired in one transaction at most. */
 const MAX_BATCH = 200;
@@ -24,6 +25,8 @@ export interface TimerWorkerOptions {
   readonly log: Logger;
   /** Timer jobs held at once; default DEFAULT_TIMER_CONCURRENCY. */
   readonly concurrency?: number;
+  /** Told the timers' load, so that sends can wait while a burst is fired; default none. */
+  readonly rush?: TimerRush;
 }
 
 /**
@@ -31,7 +34,12 @@ export interface TimerWorkerOptions {
  * and the ends of reopening windows, which make a silent reporter's closing final.
  */
 export function startTimerWorker(opts: TimerWorkerOptions): Worker<TimersQueueJob> {
-  const batches = new TimerBatches((timers) => opts.cases.fireTimers(timers), MAX_BATCH, MAX_RUNNING);
+  const batches = new TimerBatches(
+    (timers) => opts.cases.fireTimers(timers),
+    MAX_BATCH,
+    MAX_RUNNING,
+    opts.rush ? (waiting, running) => opts.rush?.load(waiting, running) : undefined,
+  );
   const worker = new Worker<TimersQueueJob>(
     TIMERS_QUEUE,
     async (job) => {
@@ -66,6 +74,8 @@ export function startTimerWorker(opts: TimerWorkerOptions): Worker<TimersQueueJo
 }
 
 type Fire = (timers: readonly TimerCommand[]) => Promise<Array<Error | null>>;
+/** Timers waiting for a batch and batches running, after each change. */
+type OnLoad = (waiting: number, running: number) => void;
 
 interface Pending {
   readonly timer: TimerCommand;
@@ -89,6 +99,7 @@ export class TimerBatches {
     private readonly fire: Fire,
     private readonly maxBatch: number,
     private readonly maxRunning: number,
+    private readonly onLoad?: OnLoad,
   ) {}
 
   add(timer: TimerCommand): Promise<void> {
@@ -116,6 +127,7 @@ export class TimerBatches {
         this.#pump();
       });
     }
+    this.onLoad?.(this.#pending.length, this.#running);
   }
 
   async #run(batch: readonly Pending[]): Promise<void> {

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TimerCommand } from '../src/cases/case-service.js';
+import type { Database } from '../src/db/client.js';
+import { insertChatMessage } from '../src/db/outbox.js';
+import { messages } from '../src/db/schema.js';
+import { startOutboxWorker } from '../src/jobs/outbox-worker.js';
+import { JobQueues } from '../src/jobs/queues.js';
+import { TimerRush } from '../src/jobs/timer-rush.js';
+import { TimerBatches } from '../src/jobs/timer-worker.js';
+import { createLogger } from '../src/log.js';
+import type { Channel, OutgoingMessage } from '../src/outbox/channel.js';
+import { Signer } from '../src/signing.js';
+import { eventually, REDIS_URL } from './support/app.js';
+import { freshDatabase } from './support/postgres.js';
+
+const timer = (caseId: string): TimerCommand => ({ type: 'timer', caseId, instanceId: `${caseId}_1`, rung: 0 });
+
+class Recorder implements Channel {
+  readonly sent: OutgoingMessage[] = [];
+  constructor(
+    readonly name: string,
+    readonly limits: { perSecond: number; perChatIntervalMs: number },
+  ) {}
+  async send(message: OutgoingMessage): Promise<void> {
+    this.sent.push(message);
+  }
+}
+
+const log = createLogger({ LOG_LEVEL: 'silent', NODE_ENV: 'test' });
+const prefix = `siput-test-${randomUUID()}`;
+let database: Database;
+let connection: Redis;
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+});
+
+afterAll(async () => {
+  connection.disconnect();
+  await database.close();
+});
+
+describe('a burst of timers', () => {
+  it('is a rush while timers wait for a batch, and the rush ends once they are all fired', async () => {
+    const rush = new TimerRush();
+    const changes: boolean[] = [];
+    rush.onChange((on) => changes.push(on));
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const batches = new TimerBatches(
+      async (timers) => {
+        await held;
+        return timers.map(() => null);
+      },
+      10,
+      1,
+      (waiting, running) => rush.load(waiting, running),
+    );
+    // A timer that comes alone goes alone: no rush.
+    const first = batches.add(timer('first'));
+    expect(rush.on).toBe(false);
+    const fired = Promise.all([first, ...Array.from({ length: 150 }, (_, i) => batches.add(timer(`c${i}`)))]);
+    expect(rush.on).toBe(true);
+    release();
+    await fired;
+    await eventually('the rush to end', async () => !rush.on);
+    expect(changes).toEqual([true, false]);
+  });
+});
+
+describe('sends while timers rush', () => {
+  async function queued(channel: string, queues: JobQueues) {
+    const { id } = await database.db.transaction((tx) =>
+      insertChatMessage(tx, channel, 'chat-1', {
+        caseId: null,
+        instanceId: null,
+        template: 'flow.text',
+        params: { text: 'halo' },
+      }),
+    );
+    await queues.addMessage(id, channel);
+    return id;
+  }
+
+  it('wait on a channel with no per-chat gap, and go once the rush ends', async () => {
+    const rush = new TimerRush();
+    const channel = new Recorder('log-rush', { perSecond: 1000, perChatIntervalMs: 0 });
+    const worker = startOutboxWorker({
+      db: database.db,
+      channel,
+      connection,
+      prefix,
+      log,
+      signer: new Signer('rush-test-secret-0123456789'),
+      defaultZone: 'Asia/Jakarta',
+      rush,
+    });
+    const queues = new JobQueues({ connection, prefix });
+    try {
+      await worker.waitUntilReady();
+      rush.load(100, 1);
+      expect(worker.isPaused()).toBe(true);
+      const id = await queued(channel.name, queues);
+      rush.load(0, 0);
+      await eventually('the message to be marked sent', async () => {
+        const [row] = await database.db.select().from(messages).where(eq(messages.id, id));
+        return row?.status === 'sent';
+      });
+      expect(worker.isPaused()).toBe(false);
+      expect(channel.sent.filter((m) => m.id === id)).toHaveLength(1);
+    } finally {
+      await worker.close();
+      await queues.close();
+    }
+  });
+
+  it('go on meanwhile on a paced channel, whose cap the wait would waste', async () => {
+    const rush = new TimerRush();
+    const channel = new Recorder('paced-rush', { perSecond: 30, perChatIntervalMs: 1000 });
+    const worker = startOutboxWorker({
+      db: database.db,
+      channel,
+      connection,
+      prefix,
+      log,
+      signer: new Signer('rush-test-secret-0123456789'),
+      defaultZone: 'Asia/Jakarta',
+      rush,
+    });
+    const queues = new JobQueues({ connection, prefix });
+    try {
+      rush.load(100, 1);
+      expect(worker.isPaused()).toBe(false);
+      const id = await queued(channel.name, queues);
+      await eventually('the message to be sent', async () => channel.sent.some((m) => m.id === id));
+    } finally {
+      await worker.close();
+      await queues.close();
+    }
+  });
+});
