@@ -249,12 +249,11 @@ export class CaseService {
   async fireTimers(timers: readonly TimerCommand[]): Promise<Array<Error | null>> {
     const now = this.#now();
     if (new Set(timers.map((t) => t.caseId)).size !== timers.length) throw new Error('one timer per case in a batch');
-    const { outcomes, saved } = await this.deps.db.transaction(async (tx) => {
-      // The cases' locks, their steps and the directory in one round trip.
-      const [locked = [], steps = [], officials = []] = await sendInOrder(tx, [
-        ...lockCasesStatements(timers.map((t) => t.caseId)),
-        directoryStatement(now),
-      ]);
+    // The cases' locks, their steps and the directory go with the BEGIN, and the reminders' rows
+    // with the COMMIT: three round trips for the batch.
+    const opening = [...lockCasesStatements(timers.map((t) => t.caseId)), directoryStatement(now)];
+    const { outcomes, saved } = await pipelinedTransaction(this.deps.db, opening, async (tx, opened, later) => {
+      const [locked = [], steps = [], officials = []] = opened;
       const states = casesOf(locked, steps);
       const directory = this.#picks.over(directoryOf(officials));
       const outcomes: Array<Error | null> = [];
@@ -298,7 +297,7 @@ export class CaseService {
         const leftWorkingMs = left && state.openStep ? activeWorkingMs(state.openStep, now, ctx.calendar) : undefined;
         moved.push({ before: state, after: transition.state, effects: transition.effects, leftWorkingMs });
       }
-      return { outcomes, saved: await saveTimerBatch(tx, moved, this.#outbox) };
+      return { outcomes, saved: await saveTimerBatch(tx, moved, this.#outbox, later) };
     });
     await this.#scheduleMany(saved);
     return outcomes;

@@ -39,7 +39,7 @@ interface SessionInternals {
  */
 export async function pipelinedTransaction<T>(
   db: Db,
-  opening: readonly SQL[],
+  opening: ReadonlyArray<SQL | Shaped>,
   run: (tx: Tx, opened: unknown[][], later: SendLater) => Promise<T>,
 ): Promise<T> {
   const { session } = db as unknown as SessionInternals;
