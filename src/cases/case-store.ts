@@ -414,7 +414,11 @@ export async function saveTimerBatch(
     ),
     outbox,
     [stepsUpsert, auditsInsert].filter((w): w is SQL | Shaped => w !== null),
-    later,
+    async (insert) => {
+      const send = later ?? (async (statement: SQL | Shaped) => void (await sendInOrder(tx, [statement])));
+      await send(REMINDERS_IN_TURN);
+      await send(insert);
+    },
   );
   const timers = simple.flatMap(({ effects }) =>
     effects.flatMap((e) =>
@@ -424,6 +428,14 @@ export async function saveTimerBatch(
   out.push({ messages, timers });
   return out;
 }
+
+/**
+ * Timer batches write their reminders one after another, holding this lock to their COMMIT. Two
+ * writing at once interleaved their rows' seq numbers, a chat's reminders alternating between the
+ * batches; each batch's sends are queued whole after its commit, so in a burst half of a chat's
+ * sends came to the worker before an older message of their chat (see BatchedClaims) and waited.
+ */
+const REMINDERS_IN_TURN = sql`${prepared}select pg_advisory_xact_lock(hashtext('siput:timer-reminders'))`;
 
 /** The open step's columns a timer batch writes; the step's identity and entry stay as they were. */
 const STEP_COLUMNS = {
