@@ -404,21 +404,24 @@ export async function saveTimerBatch(
       effects.flatMap((e) => (e.type === 'audit' ? [auditColumns(after.id, e.entry)] : [])),
     ),
   );
+  const reminders = simple.flatMap(({ effects }) =>
+    effects.flatMap((e) =>
+      e.type === 'notify' && e.to.kind === 'official' ? [{ to: e.to, message: messageOf(e) }] : [],
+    ),
+  );
+  const send = later ?? (async (statement: SQL | Shaped) => void (await sendInOrder(tx, [statement])));
   // The steps and audit rows go in the round trip that looks up the reminders' recipients.
   const messages = await insertMessages(
     tx,
-    simple.flatMap(({ effects }) =>
-      effects.flatMap((e) =>
-        e.type === 'notify' && e.to.kind === 'official' ? [{ to: e.to, message: messageOf(e) }] : [],
-      ),
-    ),
+    reminders,
     outbox,
     [stepsUpsert, auditsInsert].filter((w): w is SQL | Shaped => w !== null),
-    async (insert) => {
-      const send = later ?? (async (statement: SQL | Shaped) => void (await sendInOrder(tx, [statement])));
-      await send(REMINDERS_IN_TURN);
-      await send(insert);
-    },
+    reminders.length === 0
+      ? later
+      : async (insert) => {
+          await send(REMINDERS_IN_TURN);
+          await send(insert);
+        },
   );
   const timers = simple.flatMap(({ effects }) =>
     effects.flatMap((e) =>
