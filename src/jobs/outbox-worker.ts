@@ -14,7 +14,7 @@ import {
   renderMessage,
 } from '../outbox/index.js';
 import type { Signer } from '../signing.js';
-import { BatchedClaims, BUSY, type Claim, SentMarks, type Unclaimed } from './outbox-claims.js';
+import { BatchedClaims, BUSY, type Claim, type ClaimResult, SentMarks, type Unclaimed } from './outbox-claims.js';
 import { type OutboxJob, outboxQueueName } from './queues.js';
 import type { TimerRush } from './timer-rush.js';
 
@@ -74,6 +74,9 @@ export const DEFAULT_OUTBOX_CONCURRENCY = 200;
 const PACED_OUTBOX_CONCURRENCY = 4;
 
 const ORDER_WAIT_MS = 50;
+/** A claim behind older messages of its chat is tried this often, this far apart, before the job is put back. */
+const CLAIM_TRIES = 5;
+const CLAIM_AGAIN_MS = 10;
 /** At most this many older messages are counted: the wait stays under ORDER_WAIT_STEPS gaps. */
 const ORDER_WAIT_STEPS = 100;
 
@@ -104,7 +107,14 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
       // statement, which says why a message may not go, else by statements of its own.
       let seen: Unclaimed | undefined;
       if (claims) {
-        const claim = await claims.claim(job.data.messageId);
+        let claim = await claims.claim(job.data.messageId);
+        // Behind older messages of its chat whose sends have not begun here (their jobs are still
+        // being handed out), it asks again with the next claims before going back to the queue: put
+        // back, it held up every later message of its chat in turn, and each went back too (issue 17).
+        for (let asked = 1; asked < CLAIM_TRIES && isBehind(claim); asked++) {
+          await new Promise((resolve) => setTimeout(resolve, CLAIM_AGAIN_MS));
+          claim = await claims.claim(job.data.messageId);
+        }
         if (claim === BUSY) {
           await job.moveToDelayed(Date.now() + ORDER_WAIT_MS, token);
           throw new DelayedError();
@@ -311,6 +321,13 @@ function yieldToTimers(worker: Worker<OutboxJob>, rush: TimerRush): void {
     stop();
     clearTimeout(cap);
   });
+}
+
+/** Not claimed only because older messages of its chat are pending: they may be claimed here soon. */
+function isBehind(claim: ClaimResult): boolean {
+  return (
+    claim !== BUSY && 'unclaimed' in claim && claim.row?.status === 'pending' && !claim.paused && claim.olderPending > 0
+  );
 }
 
 /** A send's place in its chat's line: whether its attempt is counted yet, and how it lets the next one go. */
