@@ -88,8 +88,11 @@ describe('when the process sending a message dies mid-send', () => {
     const second = worker(survivor);
     try {
       await eventually('the second worker to send it', async () => survivor.sent.length > 0, TAKEOVER_BOUND_MS);
-      const [row] = await database.db.select().from(messages).where(eq(messages.id, id));
-      expect(row?.status).toBe('sent');
+      // The row is marked sent just after the channel took the message (SentMarks, within a turn or two).
+      await eventually('the send to be marked', async () => {
+        const [row] = await database.db.select().from(messages).where(eq(messages.id, id));
+        return row?.status === 'sent';
+      });
       expect(survivor.sent.map((m) => m.id)).toEqual([id]);
     } finally {
       await second.close();
