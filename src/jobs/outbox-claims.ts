@@ -251,7 +251,6 @@ interface Mark {
 export class SentMarks {
   readonly #waiting: Mark[] = [];
   #running = false;
-  #poll: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Db,
