@@ -11,7 +11,7 @@ import { JobQueues } from '../src/jobs/queues.js';
 import { TimerRush } from '../src/jobs/timer-rush.js';
 import { TimerBatches } from '../src/jobs/timer-worker.js';
 import { createLogger } from '../src/log.js';
-import type { Channel, OutgoingMessage } from '../src/outbox/channel.js';
+import type { Channel, ChannelLimits, OutgoingMessage } from '../src/outbox/channel.js';
 import { Signer } from '../src/signing.js';
 import { eventually, REDIS_URL } from './support/app.js';
 import { freshDatabase } from './support/postgres.js';
@@ -22,7 +22,7 @@ class Recorder implements Channel {
   readonly sent: OutgoingMessage[] = [];
   constructor(
     readonly name: string,
-    readonly limits: { perSecond: number; perChatIntervalMs: number },
+    readonly limits: ChannelLimits,
   ) {}
   async send(message: OutgoingMessage): Promise<void> {
     this.sent.push(message);
@@ -88,9 +88,9 @@ describe('sends while timers rush', () => {
     return id;
   }
 
-  it('wait on a channel with no per-chat gap, and go once the rush ends', async () => {
+  it('wait on a channel nobody waits on for an answer (email), and go once the rush ends', async () => {
     const rush = new TimerRush();
-    const channel = new Recorder('log-rush', { perSecond: 1000, perChatIntervalMs: 0 });
+    const channel = new Recorder('log-rush', { perSecond: 1000, perChatIntervalMs: 0, yieldsToTimers: true });
     const worker = startOutboxWorker({
       db: database.db,
       channel,
@@ -120,9 +120,17 @@ describe('sends while timers rush', () => {
     }
   });
 
-  it('go on meanwhile on a paced channel, whose cap the wait would waste', async () => {
+  it.each([
+    [
+      'the web chat, where someone is looking at the page',
+      new Recorder('live-rush', { perSecond: 500, perChatIntervalMs: 0 }),
+    ],
+    [
+      'a paced channel, whose cap the wait would waste',
+      new Recorder('paced-rush', { perSecond: 30, perChatIntervalMs: 1000 }),
+    ],
+  ])('go on meanwhile on %s', async (_, channel) => {
     const rush = new TimerRush();
-    const channel = new Recorder('paced-rush', { perSecond: 30, perChatIntervalMs: 1000 });
     const worker = startOutboxWorker({
       db: database.db,
       channel,

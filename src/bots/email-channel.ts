@@ -17,7 +17,7 @@ export interface EmailChannelOptions {
 export class EmailChannel implements Channel {
   readonly name = 'email';
   // Mail servers throttle senders that burst; a few a second is plenty for case updates.
-  readonly limits: ChannelLimits = { perSecond: 5, perChatIntervalMs: 0 };
+  readonly limits: ChannelLimits = { perSecond: 5, perChatIntervalMs: 0, yieldsToTimers: true };
   readonly #transport: Transporter;
   readonly #from: string;
 

@@ -11,7 +11,7 @@ export class LogChannel implements Channel {
 
   constructor(
     private readonly log: Logger,
-    readonly limits: ChannelLimits = { perSecond: 10_000, perChatIntervalMs: 0 },
+    readonly limits: ChannelLimits = { perSecond: 10_000, perChatIntervalMs: 0, yieldsToTimers: true },
   ) {}
 
   async send(message: OutgoingMessage): Promise<void> {

@@ -42,9 +42,9 @@ export interface OutboxWorkerOptions {
   /** A chat's line was just paused at `headMessageId` (it failed past its retries): e.g. tell the admins. */
   readonly onLinePaused?: (line: PausedLineNews) => Promise<unknown>;
   /**
-   * This process's timers: on a channel with no per-chat gap, sends wait while a deadline burst is
-   * fired (see TimerRush). Default none. A paced channel never waits: its sends cost little, and
-   * the time it waited would be lost from the platform's own cap.
+   * This process's timers: on a channel that yields to them (ChannelLimits.yieldsToTimers), sends
+   * wait while a deadline burst is fired (see TimerRush). Default none. A paced channel never
+   * waits: its sends cost little, and the time it waited would be lost from the platform's own cap.
    */
   readonly rush?: TimerRush;
 }
@@ -277,7 +277,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
     void settle.catch((e: Error) => log.warn({ messageId, err: e.message }, 'after a failed send'));
   });
   worker.on('error', (err) => log.error({ channel: channel.name, err: err.message }, 'outbox worker error'));
-  if (opts.rush && channel.limits.perChatIntervalMs === 0) yieldToTimers(worker, opts.rush);
+  if (opts.rush && channel.limits.yieldsToTimers) yieldToTimers(worker, opts.rush);
   return worker;
 
   async function pauseLineAt(messageId: string, lastError: string): Promise<void> {

@@ -8,9 +8,10 @@ const RUSH_LINGER_MS = 100;
 
 /**
  * Whether this process's timer worker is behind: a deadline burst (a weekend's deadlines falling
- * due at Monday's opening) is being fired. The sends of a channel with no per-chat gap wait
- * meanwhile (outbox-worker.ts): in a burst they took about a third of the process's CPU, making
- * every reminder later, while the channel sends them all within seconds once the firing is done.
+ * due at Monday's opening) is being fired. The sends of a channel nobody waits on for an answer
+ * (ChannelLimits.yieldsToTimers) wait meanwhile (outbox-worker.ts): in a burst they took about a
+ * third of the process's CPU, making every reminder later, while the channel sends them all
+ * within seconds once the firing is done.
  * A rush starts when RUSH_WAITING timers wait for a batch and ends when none has waited or run for
  * RUSH_LINGER_MS.
  */

@@ -16,6 +16,12 @@ export interface ChannelLimits {
   readonly perSecond: number;
   /** Minimum gap between two messages to the same chat (Telegram: 1 s). */
   readonly perChatIntervalMs: number;
+  /**
+   * Its sends may wait while this process fires a deadline burst (see TimerRush): nobody is
+   * looking at a chat on it for an answer (email, the log). Default false: the web chat's and the
+   * chat platforms' replies go out at once.
+   */
+  readonly yieldsToTimers?: boolean;
 }
 
 /** A way of reaching people. Adapters carry messages; they never decide anything. */
