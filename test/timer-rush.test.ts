@@ -105,14 +105,20 @@ describe('sends while timers rush', () => {
     try {
       await worker.waitUntilReady();
       rush.load(100, 1);
-      expect(worker.isPaused()).toBe(true);
       const id = await queued(channel.name, queues);
+      // The worker took the job and holds it, unsent, while the rush lasts.
+      await eventually(
+        'the job to be taken',
+        async () => (await queues.outbox(channel.name).getJobState(id)) === 'active',
+      );
+      const [held] = await database.db.select().from(messages).where(eq(messages.id, id));
+      expect(held?.status).toBe('pending');
+      expect(channel.sent).toHaveLength(0);
       rush.load(0, 0);
       await eventually('the message to be marked sent', async () => {
         const [row] = await database.db.select().from(messages).where(eq(messages.id, id));
         return row?.status === 'sent';
       });
-      expect(worker.isPaused()).toBe(false);
       expect(channel.sent.filter((m) => m.id === id)).toHaveLength(1);
     } finally {
       await worker.close();
@@ -144,9 +150,9 @@ describe('sends while timers rush', () => {
     const queues = new JobQueues({ connection, prefix });
     try {
       rush.load(100, 1);
-      expect(worker.isPaused()).toBe(false);
       const id = await queued(channel.name, queues);
-      await eventually('the message to be sent', async () => channel.sent.some((m) => m.id === id));
+      // Well within the 10 s that a send held for the rush would wait.
+      await eventually('the message to be sent', async () => channel.sent.some((m) => m.id === id), 5_000);
     } finally {
       await worker.close();
       await queues.close();

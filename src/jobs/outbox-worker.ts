@@ -98,10 +98,13 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
   const marks = new SentMarks(db, persisting);
   const locales = new RecipientLocales(db, opts.defaultZone);
   const caseFacts = new CaseFactsLookup(db);
+  // Sends held for a rush of timers go on at once when the worker closes.
+  const closing = new AbortController();
 
   const worker = new Worker<OutboxJob>(
     outboxQueueName(channel.name),
     async (job, token) => {
+      if (opts.rush && channel.limits.yieldsToTimers) await opts.rush.over(MAX_YIELD_MS, closing.signal);
       // On a channel with no gap between a chat's messages, the usual case is claimed with the sends
       // running beside it, in one statement. Anything else is looked at below: by the claim's
       // statement, which says why a message may not go, else by statements of its own.
@@ -277,7 +280,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
     void settle.catch((e: Error) => log.warn({ messageId, err: e.message }, 'after a failed send'));
   });
   worker.on('error', (err) => log.error({ channel: channel.name, err: err.message }, 'outbox worker error'));
-  if (opts.rush && channel.limits.yieldsToTimers) yieldToTimers(worker, opts.rush);
+  worker.once('closing', () => closing.abort());
   return worker;
 
   async function pauseLineAt(messageId: string, lastError: string): Promise<void> {
@@ -298,30 +301,6 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
  * burst, and the sends share the CPU again until it ends.
  */
 const MAX_YIELD_MS = 10_000;
-
-/**
- * Stops taking send jobs while the timers are in a rush, and takes them again when it ends (or
- * after MAX_YIELD_MS). The sends under way finish; the jobs wait in Redis, and the rows are the
- * truth as ever, so a process that dies meanwhile loses nothing.
- */
-function yieldToTimers(worker: Worker<OutboxJob>, rush: TimerRush): void {
-  let cap: NodeJS.Timeout | undefined;
-  const resume = () => {
-    clearTimeout(cap);
-    if (!worker.closing) worker.resume();
-  };
-  const stop = rush.onChange((on) => {
-    if (!on) return resume();
-    if (worker.closing) return;
-    void worker.pause(true);
-    cap = setTimeout(resume, MAX_YIELD_MS);
-    cap.unref();
-  });
-  worker.once('closing', () => {
-    stop();
-    clearTimeout(cap);
-  });
-}
 
 /** Not claimed only because older messages of its chat are pending: they may be claimed here soon. */
 function isBehind(claim: ClaimResult): boolean {

@@ -17,6 +17,7 @@ const RUSH_LINGER_MS = 100;
  */
 export class TimerRush {
   #on = false;
+  #since = 0;
   #ending: NodeJS.Timeout | undefined;
   readonly #listeners = new Set<(on: boolean) => void>();
 
@@ -42,6 +43,28 @@ export class TimerRush {
     }
   }
 
+  /**
+   * Resolves at once outside a rush; else when it ends, `maxMs` after it began (a rush that
+   * outlasts that is an overload, not a burst), or when `signal` aborts.
+   */
+  async over(maxMs: number, signal: AbortSignal): Promise<void> {
+    const left = this.#since + maxMs - Date.now();
+    if (!this.#on || left <= 0 || signal.aborted) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(cap);
+        stop();
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const cap = setTimeout(done, left);
+      const stop = this.onChange((on) => {
+        if (!on) done();
+      });
+      signal.addEventListener('abort', done);
+    });
+  }
+
   /** Calls `listener` at each start (true) and end (false) of a rush; returns its removal. */
   onChange(listener: (on: boolean) => void): () => void {
     this.#listeners.add(listener);
@@ -50,6 +73,7 @@ export class TimerRush {
 
   #set(on: boolean): void {
     this.#on = on;
+    if (on) this.#since = Date.now();
     for (const listener of this.#listeners) listener(on);
   }
 }
