@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AfterCommit, SavedTransition } from '../cases/index.js';
+import { PerTurn } from '../outbox/index.js';
 import { caseIdOf, timerJobId } from '../sop/index.js';
 import { QueueUnavailableError } from './errors.js';
 
@@ -53,8 +54,14 @@ export class JobQueues implements AfterCommit {
   readonly timers: Queue<TimersQueueJob>;
   readonly #outbox = new Map<string, Queue<OutboxJob>>();
   readonly #backoff: { type: 'exponential'; delay: number };
-  readonly #sends = new Map<string, { readonly ids: string[]; readonly done: Promise<unknown> }>();
-  #timerBatch: { readonly jobs: TimerBulkJob[]; readonly done: Promise<unknown> } | undefined;
+  /**
+   * Jobs added in the same turn of the event loop (the submissions committed together, the
+   * replies of a polled batch's chats) go to Redis in one addBulk, per queue, instead of a script
+   * call each: a call's write and its reply were much of a submission's CPU (issue 17). Each job
+   * is the one add would make, jobId and delay and all.
+   */
+  readonly #timerAdds = new PerTurn<TimerBulkJob, unknown>((jobs) => this.timers.addBulk([...jobs]));
+  readonly #sendAdds = new Map<string, PerTurn<string, unknown>>();
 
   constructor(private readonly settings: QueueSettings) {
     this.#backoff = { type: 'exponential', delay: settings.retryDelayMs ?? 2000 };
@@ -82,7 +89,7 @@ export class JobQueues implements AfterCommit {
     epoch = 0,
   ): Promise<void> {
     await this.#bounded(() =>
-      this.#timerJob({
+      this.#timerAdds.of({
         name: 'timer',
         data: { caseId, instanceId, rung, ...(epoch ? { epoch } : {}) },
         opts: {
@@ -99,7 +106,7 @@ export class JobQueues implements AfterCommit {
   /** The job that makes a closing final when the reporter stays silent until `at`. */
   async addFinal(caseId: string, at: Date, now = Date.now()): Promise<void> {
     await this.#bounded(() =>
-      this.#timerJob({
+      this.#timerAdds.of({
         name: FINAL_JOB,
         data: { caseId },
         opts: {
@@ -113,52 +120,26 @@ export class JobQueues implements AfterCommit {
     );
   }
 
-  /**
-   * Timer jobs added in the same turn of the event loop (the submissions committed together) go to
-   * Redis in one addBulk instead of a script call each: a call's write and its reply were much of
-   * a submission's CPU (issue 17). Each job is the one add would make, jobId and delay and all.
-   */
-  #timerJob(job: TimerBulkJob): Promise<unknown> {
-    if (!this.#timerBatch) {
-      const jobs: TimerBulkJob[] = [];
-      const done = new Promise((resolve) => setImmediate(resolve)).then(() => {
-        this.#timerBatch = undefined;
-        return this.timers.addBulk(jobs);
-      });
-      this.#timerBatch = { jobs, done };
-    }
-    this.#timerBatch.jobs.push(job);
-    return this.#timerBatch.done;
-  }
-
   async addMessage(messageId: string, channel: string): Promise<void> {
     await this.#bounded(() => this.#sendJob(messageId, channel));
   }
 
-  /**
-   * Sends made in the same turn of the event loop (the replies of a polled batch's chats, say) go
-   * to Redis together, one addBulk per channel, instead of a round trip each; each job is the one
-   * add would make, jobId and all.
-   */
   #sendJob(messageId: string, channel: string): Promise<unknown> {
-    let batch = this.#sends.get(channel);
-    if (!batch) {
-      const ids: string[] = [];
-      const done = new Promise((resolve) => setImmediate(resolve)).then(() => {
-        this.#sends.delete(channel);
-        return this.outbox(channel).addBulk(
+    let adds = this.#sendAdds.get(channel);
+    if (!adds) {
+      const queue = this.outbox(channel);
+      adds = new PerTurn<string, unknown>((ids) =>
+        queue.addBulk(
           ids.map((id) => ({
             name: 'send',
             data: { messageId: id },
             opts: { jobId: id, attempts: 8, backoff: this.#backoff, ...KEEP },
           })),
-        );
-      });
-      batch = { ids, done };
-      this.#sends.set(channel, batch);
+        ),
+      );
+      this.#sendAdds.set(channel, adds);
     }
-    batch.ids.push(messageId);
-    return batch.done;
+    return adds.of(messageId);
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * Lookups asked for in the same turn of the event loop, answered by one `lookUp` of them all: the
  * outbox renders the sends of one claim, a hundred reminders, a burst of submissions' messages
- * together, and a query per message was most of what the renders sent to Postgres (issue 17).
+ * together, and a query per message was most of what the renders sent to Postgres (issue 17); the
+ * job queues add the jobs of a turn in one addBulk alike.
  * `lookUp` answers each key in the order given; its failure fails every one of them.
  */
 export class PerTurn<K, V> {
