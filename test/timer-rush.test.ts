@@ -75,6 +75,22 @@ describe('a burst of timers', () => {
 });
 
 describe('sends while timers rush', () => {
+  /** An outbox worker for `channel` in a process whose timers may rush, and queues to add its jobs. */
+  function sendingWhileTimersRush(channel: Recorder) {
+    const rush = new TimerRush();
+    const worker = startOutboxWorker({
+      db: database.db,
+      channel,
+      connection,
+      prefix,
+      log,
+      signer: new Signer('rush-test-secret-0123456789'),
+      defaultZone: 'Asia/Jakarta',
+      rush,
+    });
+    return { rush, worker, queues: new JobQueues({ connection, prefix }) };
+  }
+
   async function queued(channel: string, queues: JobQueues) {
     const { id } = await database.db.transaction((tx) =>
       insertChatMessage(tx, channel, 'chat-1', {
@@ -89,19 +105,8 @@ describe('sends while timers rush', () => {
   }
 
   it('wait on a channel nobody waits on for an answer (email), and go once the rush ends', async () => {
-    const rush = new TimerRush();
     const channel = new Recorder('log-rush', { perSecond: 1000, perChatIntervalMs: 0, yieldsToTimers: true });
-    const worker = startOutboxWorker({
-      db: database.db,
-      channel,
-      connection,
-      prefix,
-      log,
-      signer: new Signer('rush-test-secret-0123456789'),
-      defaultZone: 'Asia/Jakarta',
-      rush,
-    });
-    const queues = new JobQueues({ connection, prefix });
+    const { rush, worker, queues } = sendingWhileTimersRush(channel);
     try {
       await worker.waitUntilReady();
       rush.load(100, 1);
@@ -136,18 +141,7 @@ describe('sends while timers rush', () => {
       new Recorder('paced-rush', { perSecond: 30, perChatIntervalMs: 1000 }),
     ],
   ])('go on meanwhile on %s', async (_, channel) => {
-    const rush = new TimerRush();
-    const worker = startOutboxWorker({
-      db: database.db,
-      channel,
-      connection,
-      prefix,
-      log,
-      signer: new Signer('rush-test-secret-0123456789'),
-      defaultZone: 'Asia/Jakarta',
-      rush,
-    });
-    const queues = new JobQueues({ connection, prefix });
+    const { rush, worker, queues } = sendingWhileTimersRush(channel);
     try {
       rush.load(100, 1);
       const id = await queued(channel.name, queues);
