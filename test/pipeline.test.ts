@@ -76,23 +76,9 @@ describe('statements sent together in a transaction on Postgres', () => {
   });
 
   it('sends a transaction’s BEGIN in the same write as its first statements, which stay inside it', async () => {
-    // Two connections open before writes are counted: opening one writes too.
-    await database.db.transaction(async (tx) => {
-      await tx.execute(sql`select 1`);
-      await database.db.execute(sql`select 1`);
-    });
-    const socket = Socket.prototype as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
-    const originals = { _write: socket._write, _writev: socket._writev };
-    let writes = 0;
-    for (const method of ['_write', '_writev'] as const) {
-      socket[method] = function (this: unknown, ...args: unknown[]) {
-        writes++;
-        return originals[method].apply(this, args);
-      };
-    }
     let seenOutside: number | undefined;
-    try {
-      await database.db.transaction(async (tx) => {
+    const writes = await socketWritesOf(() =>
+      database.db.transaction(async (tx) => {
         await sendInOrder(tx, [
           tx.insert(processedEvents).values({ key: 'in-begun', caseId: null }).getSQL(),
           sql`select 1`,
@@ -102,10 +88,8 @@ describe('statements sent together in a transaction on Postgres', () => {
           sql`select count(*)::int as n from processed_events where key = 'in-begun'`,
         );
         seenOutside = outside?.n;
-      });
-    } finally {
-      Object.assign(socket, originals);
-    }
+      }),
+    );
     // BEGIN with the statements, the look from another connection, COMMIT.
     expect(writes).toBe(3);
     expect(seenOutside).toBe(0);
@@ -116,27 +100,12 @@ describe('statements sent together in a transaction on Postgres', () => {
     expect(after?.n).toBe(1);
   });
   it('sends a pipelined transaction’s BEGIN with its body’s first statements, and what `later` sent with its COMMIT', async () => {
-    await database.db.transaction(async (tx) => {
-      await tx.execute(sql`select 1`);
-      await database.db.execute(sql`select 1`);
-    });
-    const socket = Socket.prototype as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
-    const originals = { _write: socket._write, _writev: socket._writev };
-    let writes = 0;
-    for (const method of ['_write', '_writev'] as const) {
-      socket[method] = function (this: unknown, ...args: unknown[]) {
-        writes++;
-        return originals[method].apply(this, args);
-      };
-    }
-    try {
-      await pipelinedTransaction(database.db, [], async (tx, _opened, later) => {
+    const writes = await socketWritesOf(() =>
+      pipelinedTransaction(database.db, [], async (tx, _opened, later) => {
         await sendInOrder(tx, [sql`${prepared}select count(*)::int as n from processed_events where key = ${'x'}`]);
         await later(tx.insert(processedEvents).values({ key: 'sent-later', caseId: null }).getSQL());
-      });
-    } finally {
-      Object.assign(socket, originals);
-    }
+      }),
+    );
     // BEGIN with the select; the insert with the COMMIT.
     expect(writes).toBe(2);
     const [after] = await queryRows<{ n: number }>(
@@ -162,4 +131,30 @@ describe('statements sent together in a transaction on Postgres', () => {
     );
     expect(found?.n).toBe(0);
   });
+
+  /**
+   * The writes to Postgres sockets while `run` runs. Two connections are opened first, so that
+   * opening one, which writes too, is not counted.
+   */
+  async function socketWritesOf(run: () => Promise<unknown>): Promise<number> {
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`select 1`);
+      await database.db.execute(sql`select 1`);
+    });
+    const socket = Socket.prototype as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
+    const originals = { _write: socket._write, _writev: socket._writev };
+    let writes = 0;
+    for (const method of ['_write', '_writev'] as const) {
+      socket[method] = function (this: unknown, ...args: unknown[]) {
+        writes++;
+        return originals[method].apply(this, args);
+      };
+    }
+    try {
+      await run();
+    } finally {
+      Object.assign(socket, originals);
+    }
+    return writes;
+  }
 });
