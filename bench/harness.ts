@@ -85,7 +85,7 @@ export async function freshDatabase(pool = DEFAULT_POOL): Promise<Database & { u
     await withConnection(ADMIN_URL, (admin) => admin.query(`drop database if exists ${name} with (force)`));
   });
   database = await openDatabase({ url: url.toString(), max: pool });
-  return { db: database.db, kind: database.kind, url: url.toString(), name, close: drop };
+  return { ...database, url: url.toString(), name, close: drop };
 }
 
 /** Deletes every Redis key under the prefix (queues, jobs, chat gaps). */

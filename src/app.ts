@@ -10,6 +10,7 @@ import { FLOWS, FlowRuntime, SenderLimit } from './flows/index.js';
 import {
   bullConnection,
   ChannelWatch,
+  DatabaseLossWatch,
   EmailFallback,
   ensureRedis,
   ensureRetentionSchedule,
@@ -218,12 +219,14 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
   let timer: NodeJS.Timeout | undefined;
   let watch: ChannelWatch | undefined;
   let keyspace: KeyspaceWatch | undefined;
+  let databaseLoss: DatabaseLossWatch | undefined;
   let sweeps: Lease | undefined;
   if (opts.workers ?? (config.ROLE === 'all' || config.ROLE === 'worker')) {
     // Redis holds nothing the database cannot rebuild: every timer and send comes back from the
     // rows, and the job schedulers (the retention job) are put back when missing.
-    let restoring: Promise<void> | undefined;
-    const restore = (): Promise<void> => {
+    let restoring: Promise<boolean> | undefined;
+    /** Resolves false when it failed (the database or Redis away): it is logged, and tried again later. */
+    const restore = (): Promise<boolean> => {
       restoring ??= (async () => {
         try {
           await reconcile(database.db, queues, log);
@@ -232,8 +235,10 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
           const assigned = await assignWaitingSteps(cases, database.db);
           if (assigned > 0) log.info({ assigned }, 'waiting steps given to holders');
           if (await ensureRetentionSchedule(connection, prefix)) log.info('retention job schedule restored');
+          return true;
         } catch (err) {
           log.warn({ err: (err as Error).message }, 'reconcile failed');
+          return false;
         } finally {
           restoring = undefined;
         }
@@ -270,6 +275,13 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
     // Each process watches: the marker is set back by the first to notice, which restores.
     keyspace = new KeyspaceWatch({ connection, prefix, log, restore });
     await keyspace.start();
+    // A COMMIT whose answer was lost with its connection may have committed what nobody queued.
+    databaseLoss = new DatabaseLossWatch({
+      database,
+      log,
+      restore: async () => !held.held || (await restore()),
+    });
+    databaseLoss.start();
     timer = setInterval(() => {
       if (!held.held) return;
       void restore();
@@ -326,6 +338,7 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
       await sweeps?.stop();
       watch?.stop();
       keyspace?.stop();
+      databaseLoss?.stop();
       for (const a of started) await a.stop();
       // A worker closed while still starting can leave a command behind on the shared connection.
       await Promise.all(workers.map((w) => w.waitUntilReady().catch(() => {})));

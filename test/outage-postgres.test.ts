@@ -165,7 +165,14 @@ async function expectAllOnce(acked: string[], caseIds: string[]) {
       return rows.every((r) => r.status === 'sent') ? rows : null;
     },
     60_000,
-  );
+  ).catch(async (err: Error) => {
+    // What is left, and the service's last words: a flaky run says why it failed.
+    const left = await database.db
+      .select({ id: messages.id, status: messages.status, attempts: messages.attempts, error: messages.lastError })
+      .from(messages)
+      .where(and(eq(messages.channel, 'web'), sql`${messages.status} <> 'sent'`));
+    throw new Error(`${err.message}: ${JSON.stringify(left.slice(0, 5))}\n${service.output().slice(-3000)}`);
+  });
   await new Promise((r) => setTimeout(r, 500));
   expect(replies.filter((r) => deliveries.get(r.id) !== 1)).toEqual([]);
 

@@ -23,6 +23,12 @@ export type Tx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
 export interface Database {
   readonly db: Db;
   readonly kind: 'postgres' | 'pglite';
+  /**
+   * Calls `listener` each time the server drops a connection (a restart, a crash, a network cut);
+   * the pool replaces it. A COMMIT whose answer was lost with it may have committed: what the caller
+   * meant to queue after it was not queued. Returns the unsubscribe. Never called on PGlite.
+   */
+  onConnectionLost(listener: (err: Error) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -35,11 +41,6 @@ export interface DatabaseOptions {
   dataDir?: string | undefined;
   /** Connection pool size; default 10. */
   max?: number;
-  /**
-   * Told when the server drops a connection (a restart, a crash, a network cut); the pool replaces
-   * it. Default: ignored. The service logs it.
-   */
-  onConnectionLost?: (err: Error) => void;
 }
 
 /**
@@ -51,10 +52,14 @@ const CONNECT_TIMEOUT_MS = 5000;
 /** Opens the database and applies pending migrations. */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
-    const pool = serverPool(opts.url, opts.max ?? 10, opts.onConnectionLost);
+    const listeners = new Set<(err: Error) => void>();
+    const lost = (err: Error) => {
+      for (const listener of listeners) listener(err);
+    };
+    const pool = serverPool(opts.url, opts.max ?? 10, lost);
     const db = drizzlePostgres(pool, { schema }) as unknown as Db;
     // Two processes starting together must not both migrate: one connection holds an advisory lock.
-    const migrator = serverPool(opts.url, 1, opts.onConnectionLost);
+    const migrator = serverPool(opts.url, 1, lost);
     try {
       await migrator.query('select pg_advisory_lock(727472)');
       await migratePostgres(drizzlePostgres(migrator, { schema }), { migrationsFolder });
@@ -64,7 +69,15 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     } finally {
       await migrator.end();
     }
-    return { db, kind: 'postgres', close: () => pool.end() };
+    return {
+      db,
+      kind: 'postgres',
+      onConnectionLost(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      close: () => pool.end(),
+    };
   }
   let dir: string | undefined;
   let unlock = () => {};
@@ -80,6 +93,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     return {
       db: pg as unknown as Db,
       kind: 'pglite',
+      // In the process: no connection to lose.
+      onConnectionLost: () => () => {},
       async close() {
         await client.close();
         unlock();
@@ -99,8 +114,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
  * The event must have a listener on every client, checked out or idle: unheard, an 'error' event
  * is an uncaught exception too. The query in hand rejects on its own.
  */
-function serverPool(url: string, max: number, onLost: ((err: Error) => void) | undefined): pg.Pool {
-  const lost = (err: Error) => onLost?.(err);
+function serverPool(url: string, max: number, lost: (err: Error) => void): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max,

@@ -1,5 +1,6 @@
 // The public face of src/jobs (BullMQ queues, workers, leases and the reconciler): other folders import from here, not from the modules inside.
 export { ChannelWatch } from './channel-watch.js';
+export { DatabaseLossWatch } from './database-loss-watch.js';
 export { EmailFallback } from './email-fallback.js';
 export { warnIfNextYearUnconfirmed } from './holiday-watch.js';
 export { KeyspaceWatch } from './keyspace-watch.js';

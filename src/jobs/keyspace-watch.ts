@@ -8,7 +8,7 @@ export interface KeyspaceWatchOptions {
   readonly prefix: string;
   readonly log: Logger;
   /** Puts back what Redis forgot (jobs from the database, job schedulers); run when the marker is gone. */
-  readonly restore: () => Promise<void>;
+  readonly restore: () => Promise<unknown>;
   /** How often the marker is looked for; default 2 s. */
   readonly everyMs?: number;
 }
