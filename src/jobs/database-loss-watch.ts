@@ -6,9 +6,12 @@ export interface DatabaseLossWatchOptions {
   readonly log: Logger;
   /** Queues from the rows what Redis lacks; resolves false when it could not (the database is still away). */
   readonly restore: () => Promise<boolean>;
-  /** The wait after a loss, and between tries while the database is away; default 2 s. */
+  /** The wait after a loss; doubled between tries while the database is away, up to MAX_WAIT_MS. Default 2 s. */
   readonly againMs?: number;
 }
+
+/** A database away for long is tried this often at most: each failed try logs a warning. */
+const MAX_WAIT_MS = 30_000;
 
 /**
  * Reconciles the queues with the database once it answers again after dropping a connection. A
@@ -23,6 +26,7 @@ export class DatabaseLossWatch {
   #timer: NodeJS.Timeout | undefined;
   #running = false;
   #lostWhileRunning = false;
+  #failedTries = 0;
 
   constructor(private readonly opts: DatabaseLossWatchOptions) {}
 
@@ -49,7 +53,8 @@ export class DatabaseLossWatch {
 
   #tryAfterWait(): void {
     if (!this.#unsubscribe) return;
-    this.#timer = setTimeout(() => void this.#try(), this.opts.againMs ?? 2000);
+    const wait = Math.min((this.opts.againMs ?? 2000) * 2 ** this.#failedTries, MAX_WAIT_MS);
+    this.#timer = setTimeout(() => void this.#try(), wait);
     this.#timer.unref();
   }
 
@@ -59,6 +64,7 @@ export class DatabaseLossWatch {
     this.#lostWhileRunning = false;
     const done = await this.opts.restore().catch(() => false);
     this.#running = false;
+    this.#failedTries = done ? 0 : this.#failedTries + 1;
     if (!done || this.#lostWhileRunning) this.#tryAfterWait();
   }
 }
