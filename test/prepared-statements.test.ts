@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Tx } from '../src/db/index.js';
-import { prepared, processedEvents, queryRows } from '../src/db/index.js';
+import { insertMessages, linkChannel, prepared, processedEvents, queryRows, stakeholders } from '../src/db/index.js';
 import { freshDatabase } from './support/postgres.js';
 
 /** The statements this connection keeps prepared, as Postgres lists them. */
@@ -36,6 +36,25 @@ describe('statements kept prepared on a Postgres connection', () => {
       expect(statements.filter((s) => s.startsWith('insert into "processed_events"'))).toHaveLength(1);
       expect(statements.filter((s) => s.includes('::int + 1 as n'))).toHaveLength(1);
       expect(statements.some((s) => s.startsWith('select'))).toBe(false);
+    });
+  });
+
+  it("keeps a submission's lookup of its recipients' chats prepared, a text for any ids", async () => {
+    await database.db.insert(stakeholders).values([
+      { id: 'warga-1', name: 'Warga 1' },
+      { id: 'warga-2', name: 'Warga 2' },
+    ]);
+    await linkChannel(database.db, { kind: 'stakeholder', id: 'warga-1' }, 'log', 'chat-1');
+    await linkChannel(database.db, { kind: 'stakeholder', id: 'warga-2' }, 'log', 'chat-2');
+    await database.db.transaction(async (tx) => {
+      for (const id of ['warga-1', 'warga-2']) {
+        const queued = await insertMessages(tx, [
+          { to: { kind: 'stakeholder', id }, message: { caseId: null, instanceId: null, template: 't', params: {} } },
+        ]);
+        expect(queued.map((q) => q.channel)).toEqual(['log']);
+      }
+      const lookups = (await preparedHere(tx)).filter((s) => s.includes('from "channel_links"'));
+      expect(lookups).toHaveLength(1);
     });
   });
 

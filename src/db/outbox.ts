@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, isNull, ne, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Recipient } from '../sop/index.js';
 import { unnestedInsert } from './bulk-insert.js';
 import type { Tx } from './client.js';
 import { sendInOrder } from './pipeline.js';
 import type { SendLater } from './pipelined-transaction.js';
-import { dateOf } from './raw.js';
+import { dateOf, prepared } from './raw.js';
 import { channelLinks, messages, officials, stakeholders, stepInstances } from './schema.js';
 import { placeholdersOf, type Shaped } from './shaped.js';
 
@@ -263,6 +263,14 @@ const MESSAGE_COLUMNS = {
 
 const linkKey = (p: { kind: string; id: string }) => `${p.kind}:${p.id}`;
 
+/**
+ * People looked up at most by a statement kept prepared: a submission's few (the stakeholder, the
+ * assignee, the initiator). Planning the lookup took four times as long as running it, at every
+ * submission (issue 17); a text per count of each kind, so the connections' prepared statements
+ * are not filled up by a burst's long lists, which are planned each time as before.
+ */
+const PREPARED_LOOKUP_PEOPLE = 4;
+
 /** The statement that finds each person's active chats (none for nobody); latestLinksOf reads its rows. */
 function latestLinksStatement(
   tx: Tx,
@@ -279,8 +287,8 @@ function latestLinksStatement(
   return {
     // The text depends on how many of each there are.
     shape: `latest links ${officials.length} ${stakeholders.length}`,
-    build: () =>
-      tx
+    build: () => {
+      const lookup = tx
         .select({
           ownerKind: channelLinks.ownerKind,
           ownerId: channelLinks.ownerId,
@@ -302,7 +310,9 @@ function latestLinksStatement(
             ),
           ),
         )
-        .getSQL(),
+        .getSQL();
+      return officials.length + stakeholders.length <= PREPARED_LOOKUP_PEOPLE ? sql`${prepared}${lookup}` : lookup;
+    },
     values: { ...officialIds.values, ...stakeholderIds.values },
   };
 }
