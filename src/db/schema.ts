@@ -288,8 +288,9 @@ export const stepInstances = pgTable(
     index('step_instances_case').on(t.caseId, t.seq),
     index('step_instances_open_timer').on(t.nextTimerAt).where(sql`${t.leftAt} is null`),
     index('step_instances_assignee_open').on(t.assigneeId).where(sql`${t.leftAt} is null`),
-    // Reports read a period's finished steps by when they were left.
-    index('step_instances_left').on(t.leftAt, t.caseId),
+    // Reports read a period's finished steps by when they were left. Only those: an open step
+    // (every submission's, every reminder's update) adds no entry (issue 17).
+    index('step_instances_left').on(t.leftAt, t.caseId).where(sql`${t.leftAt} is not null`),
     // Steps left before working time was recorded, measured once on the first report.
     index('step_instances_unmeasured').on(t.leftAt).where(sql`${t.workingMs} is null and ${t.leftAt} is not null`),
     // Open steps by due time (overdue, due today, sorted by due), paired with cases_open_step.
@@ -389,7 +390,9 @@ export const messages = pgTable(
     sentContent: text('sent_content'),
   },
   (t) => [
-    uniqueIndex('messages_forwarded_from').on(t.forwardedFrom),
+    // Each message is forwarded once. Only forwarded copies have an entry: a message and each of
+    // its status updates added one for its null (issue 17).
+    uniqueIndex('messages_forwarded_from').on(t.forwardedFrom).where(sql`${t.forwardedFrom} is not null`),
     index('messages_pending').on(t.createdAt).where(sql`${t.status} = 'pending'`),
     index('messages_external').on(t.channel, t.externalId).where(sql`${t.externalId} is not null`),
     index('messages_sending').on(t.channel, t.sentAt).where(sql`${t.status} = 'sending'`),
