@@ -393,10 +393,12 @@ export const messages = pgTable(
     // Each message is forwarded once. Only forwarded copies have an entry: a message and each of
     // its status updates added one for its null (issue 17).
     uniqueIndex('messages_forwarded_from').on(t.forwardedFrom).where(sql`${t.forwardedFrom} is not null`),
-    index('messages_pending').on(t.createdAt).where(sql`${t.status} = 'pending'`),
     index('messages_external').on(t.channel, t.externalId).where(sql`${t.externalId} is not null`),
     index('messages_sending').on(t.channel, t.sentAt).where(sql`${t.status} = 'sending'`),
     index('messages_case').on(t.caseId),
+    // The pending messages, by chat in order: the claims' and the chat's lines' lookups, and any
+    // look over all pending rows (the reconciler's, the held ones on the WhatsApp page). A second
+    // index of them by created_at served no query and cost every message an entry (issue 17).
     index('messages_chat_pending').on(t.channel, t.address, t.seq).where(sql`${t.status} = 'pending'`),
   ],
 );
