@@ -53,17 +53,14 @@ export async function pipelinedTransaction<T>(
     });
   }
   const client = await pool.connect();
-  const tx = new NodePgTransaction(
-    session.dialect,
-    new NodePgSession(client, session.dialect, session.schema, session.options),
-    session.schema,
-  ) as unknown as Tx;
+  const tx = transactionOn(client, session);
   const inFlight: Promise<unknown>[] = [];
   const holdWrites = writeHolder(client);
   try {
     let opened: unknown[][] = [];
-    if (opening.length > 0) [, ...opened] = await sendInOrder(tx, [sql`begin`, ...opening]);
-    else await tx.execute(sql`begin`);
+    if (opening.length > 0) [, ...opened] = await sendInOrder(tx, [BEGIN, ...opening]);
+    // Straight to the connection: drizzle's execute wraps each call in a prepared query and a span.
+    else await client.query({ text: 'begin' });
     const result = await run(tx, opened, async (statement) => {
       holdWrites();
       const sent = sendInOrder(tx, [statement]);
@@ -73,7 +70,7 @@ export async function pipelinedTransaction<T>(
     });
     holdWrites();
     // A statement that failed made the COMMIT a ROLLBACK, which Postgres answers without an error.
-    const settled = await Promise.allSettled([...inFlight, sendInOrder(tx, [sql`commit`])]);
+    const settled = await Promise.allSettled([...inFlight, sendInOrder(tx, [COMMIT])]);
     const failure = settled.find((s) => s.status === 'rejected');
     if (failure) throw failure.reason;
     client.release();
@@ -82,13 +79,40 @@ export async function pipelinedTransaction<T>(
     await Promise.allSettled(inFlight);
     try {
       // Outside a transaction (the COMMIT ended it) a ROLLBACK only warns.
-      await sendInOrder(tx, [sql`rollback`]);
+      await sendInOrder(tx, [ROLLBACK]);
       client.release();
     } catch (rollbackErr) {
       client.release(rollbackErr as Error);
     }
     throw err;
   }
+}
+
+// Made once: drizzle turns even a constant statement into text at every call.
+const BEGIN: Shaped = { shape: 'begin', build: () => sql`begin`, values: {} };
+const COMMIT: Shaped = { shape: 'commit', build: () => sql`commit`, values: {} };
+const ROLLBACK: Shaped = { shape: 'rollback', build: () => sql`rollback`, values: {} };
+
+type Session = NonNullable<SessionInternals['session']>;
+
+/**
+ * Each pooled connection's drizzle transaction, made once: building one sets up a query builder
+ * for every table in the schema, which was a percent of a submission's CPU (issue 17). It holds
+ * nothing of a transaction but its connection, so the next transaction on it can use it again.
+ */
+const transactions = new WeakMap<pg.PoolClient, Tx>();
+
+function transactionOn(client: pg.PoolClient, session: Session): Tx {
+  let tx = transactions.get(client);
+  if (!tx) {
+    tx = new NodePgTransaction(
+      session.dialect,
+      new NodePgSession(client, session.dialect, session.schema, session.options),
+      session.schema,
+    ) as unknown as Tx;
+    transactions.set(client, tx);
+  }
+  return tx;
 }
 
 /**
