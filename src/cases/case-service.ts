@@ -350,7 +350,7 @@ function claimStatement(tx: Tx, key: string, caseId: string | null): Shaped {
     build: () =>
       tx
         .insert(processedEvents)
-        .values(claim.placeholders as unknown as typeof processedEvents.$inferInsert)
+        .values(claim.placeholders() as unknown as typeof processedEvents.$inferInsert)
         .onConflictDoNothing()
         .returning({ key: processedEvents.key })
         .getSQL(),

@@ -561,14 +561,13 @@ function upsertOpenStep(tx: Tx, caseId: string, open: OpenStep): Shaped {
     ...values,
   });
   // The update names the insert's placeholders: each of those values is sent twice.
-  const set = placeholdersOf(values).placeholders;
   return {
     shape: `upsert step_instances ${step.keys}`,
     build: () =>
       tx
         .insert(stepInstances)
-        .values(step.placeholders as unknown as typeof stepInstances.$inferInsert)
-        .onConflictDoUpdate({ target: stepInstances.id, set })
+        .values(step.placeholders() as unknown as typeof stepInstances.$inferInsert)
+        .onConflictDoUpdate({ target: stepInstances.id, set: placeholdersOf(values).placeholders() })
         .getSQL(),
     values: step.values,
   };
@@ -582,7 +581,7 @@ function insertCase(tx: Tx, row: typeof cases.$inferInsert): Shaped {
     build: () =>
       tx
         .insert(cases)
-        .values(placeholders as unknown as typeof cases.$inferInsert)
+        .values(placeholders() as unknown as typeof cases.$inferInsert)
         .getSQL(),
     values,
   };
@@ -595,7 +594,7 @@ function insertAudits(tx: Tx, caseId: string, audits: readonly AuditEntry[]): Sh
     build: () =>
       tx
         .insert(caseEvents)
-        .values(rows.map((r) => r.placeholders as unknown as typeof caseEvents.$inferInsert))
+        .values(rows.map((r) => r.placeholders() as unknown as typeof caseEvents.$inferInsert))
         .getSQL(),
     values: Object.assign({}, ...rows.map((r) => r.values)),
   };

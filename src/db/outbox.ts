@@ -281,13 +281,15 @@ function latestLinksStatement(
   ];
   const officialIds = placeholdersOf({ ...byKind('official') }, 'o');
   const stakeholderIds = placeholdersOf({ ...byKind('stakeholder') }, 's');
-  const officials = Object.values(officialIds.placeholders);
-  const stakeholders = Object.values(stakeholderIds.placeholders);
-  if (officials.length + stakeholders.length === 0) return null;
+  const officialCount = Object.keys(officialIds.values).length;
+  const stakeholderCount = Object.keys(stakeholderIds.values).length;
+  if (officialCount + stakeholderCount === 0) return null;
   return {
     // The text depends on how many of each there are.
-    shape: `latest links ${officials.length} ${stakeholders.length}`,
+    shape: `latest links ${officialCount} ${stakeholderCount}`,
     build: () => {
+      const officials = Object.values(officialIds.placeholders());
+      const stakeholders = Object.values(stakeholderIds.placeholders());
       const lookup = tx
         .select({
           ownerKind: channelLinks.ownerKind,

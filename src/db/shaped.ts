@@ -79,22 +79,26 @@ function templateOf(query: { sql: string; params: unknown[] }): Template {
 }
 
 /**
- * A row's given values as placeholders named `prefix` + key, and the values under those names:
- * for `build` and `values` of an insert. Undefined values are left out, as drizzle leaves them to
- * the column's default; `keys` lists the ones given, for the shape.
+ * A row's given values under the names `prefix` + key, and `placeholders()` that stand for them
+ * in `build`: for `build` and `values` of an insert. Undefined values are left out, as drizzle
+ * leaves them to the column's default; `keys` lists the ones given, for the shape. The
+ * placeholders are made only when called, since `build` runs once per shape.
  */
 export function placeholdersOf(
   row: Readonly<Record<string, unknown>>,
   prefix = '',
-): { placeholders: Record<string, Placeholder<string>>; values: Record<string, unknown>; keys: string } {
-  const placeholders: Record<string, Placeholder<string>> = {};
+): { placeholders: () => Record<string, Placeholder<string>>; values: Record<string, unknown>; keys: string } {
   const values: Record<string, unknown> = {};
-  const keys: string[] = [];
-  for (const [key, value] of Object.entries(row)) {
+  const given: string[] = [];
+  for (const key in row) {
+    const value = row[key];
     if (value === undefined) continue;
-    placeholders[key] = sql.placeholder(`${prefix}${key}`);
-    values[`${prefix}${key}`] = value;
-    keys.push(key);
+    values[prefix === '' ? key : `${prefix}${key}`] = value;
+    given.push(key);
   }
-  return { placeholders, values, keys: keys.join(',') };
+  return {
+    placeholders: () => Object.fromEntries(given.map((key) => [key, sql.placeholder(`${prefix}${key}`)])),
+    values,
+    keys: given.join(','),
+  };
 }
