@@ -606,7 +606,10 @@ function insertAudits(tx: Tx, caseId: string, audits: readonly AuditEntry[]): Sh
  * that row. A row another transaction holds is skipped instead: that transaction is stamping
  * the same official at about the same time, and the stamp only orders who is picked next.
  */
-function stampAssigned(officialId: string, at: Date): SQL {
-  return sql`${prepared}update officials set last_assigned_at = ${at.toISOString()}::timestamptz
-        where id = (select id from officials where id = ${officialId} for update skip locked)`;
+function stampAssigned(officialId: string, at: Date): Shaped {
+  return { shape: 'stamp assigned', build: buildStampAssigned, values: { at: at.toISOString(), officialId } };
 }
+
+const buildStampAssigned = () =>
+  sql`${prepared}update officials set last_assigned_at = ${sql.placeholder('at')}::timestamptz
+        where id = (select id from officials where id = ${sql.placeholder('officialId')} for update skip locked)`;

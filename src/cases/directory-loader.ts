@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
-import { prepared, queryRows } from '../db/index.js';
+import { prepared, type Shaped, sendInOrder } from '../db/index.js';
 import type { Delegation, Directory, OfficialEntry } from '../sop/index.js';
 
 /** Epoch milliseconds as JSON gives them; the column's own precision is kept to the millisecond. */
@@ -16,12 +16,17 @@ interface DirectoryRow {
  * Both in one statement (each aggregated to JSON), since every submission and event loads them.
  */
 export async function loadDirectory(tx: Tx, now: Date): Promise<Directory> {
-  return directoryOf(await queryRows(tx, directoryStatement(now)));
+  const [rows] = await sendInOrder(tx, [directoryStatement(now)]);
+  return directoryOf(rows ?? []);
 }
 
 /** loadDirectory's statement, for a caller that sends it with others; directoryOf reads its rows. */
-export function directoryStatement(now: Date): SQL {
-  const at = now.toISOString();
+export function directoryStatement(now: Date): Shaped {
+  return { shape: 'directory', build: buildDirectory, values: { at: now.toISOString() } };
+}
+
+const buildDirectory = (): SQL => {
+  const at = sql.placeholder('at');
   return sql`${prepared}
     select
       (select coalesce(json_agg(json_build_object(
@@ -32,7 +37,7 @@ export function directoryStatement(now: Date): SQL {
          'officialId', official_id, 'delegateId', delegate_id,
          'from', extract(epoch from starts_at) * 1000, 'until', extract(epoch from ends_at) * 1000)), '[]'::json)
        from delegations where starts_at <= ${at}::timestamptz and ends_at > ${at}::timestamptz) as delegated`;
-}
+};
 
 export function directoryOf(rows: readonly unknown[]): Directory {
   const [row] = rows as ReadonlyArray<DirectoryRow>;

@@ -1,6 +1,6 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
-import { prepared, queryRows } from '../db/index.js';
+import { prepared, queryRows, type Shaped, sendInOrder } from '../db/index.js';
 
 /**
  * Ticket numbers, e.g. SMS-2026-000123; numbering restarts each year.
@@ -17,7 +17,8 @@ export class TicketNumbers {
 
   async next(tx: Tx, prefix: string, year: number): Promise<string> {
     const draw = await this.draw(tx, prefix, year);
-    return draw.ticket(await queryRows(tx, draw.statement));
+    const [rows] = await sendInOrder(tx, [draw.statement]);
+    return draw.ticket(rows ?? []);
   }
 
   /**
@@ -28,7 +29,7 @@ export class TicketNumbers {
     tx: Tx,
     prefix: string,
     year: number,
-  ): Promise<{ statement: SQL; ticket: (rows: readonly unknown[]) => string }> {
+  ): Promise<{ statement: Shaped; ticket: (rows: readonly unknown[]) => string }> {
     const name = sequenceName(prefix, year);
     if (!this.#known.has(name)) {
       // Made earlier in this same transaction (another chat's case in a group commit), it is not
@@ -43,7 +44,7 @@ export class TicketNumbers {
       else if (!found.mine) this.#known.add(name);
     }
     return {
-      statement: sql`${prepared}select nextval(${name}::regclass) as n`,
+      statement: { shape: 'ticket nextval', build: buildNextval, values: { name } },
       ticket: (rows) => {
         const [drawn] = rows as ReadonlyArray<{ n: string | number }>;
         if (drawn === undefined) throw new Error(`no number from ${name}`);
@@ -52,6 +53,8 @@ export class TicketNumbers {
     };
   }
 }
+
+const buildNextval = () => sql`${prepared}select nextval(${sql.placeholder('name')}::regclass) as n`;
 
 /**
  * Makes a year's sequence in the caller's transaction, under a lock that serialises makers
