@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { AfterCommit, SavedTransition } from '../cases/index.js';
 import { PerTurn } from '../outbox/index.js';
 import { caseIdOf, timerJobId } from '../sop/index.js';
+import { addInOnePipeline, type QueuedJob } from './bulk-add.js';
 import { QueueUnavailableError } from './errors.js';
 
 export interface TimerJob {
@@ -56,12 +57,14 @@ export class JobQueues implements AfterCommit {
   readonly #backoff: { type: 'exponential'; delay: number };
   /**
    * Jobs added in the same turn of the event loop (the submissions committed together, the
-   * replies of a polled batch's chats) go to Redis in one addBulk, per queue, instead of a script
-   * call each: a call's write and its reply were much of a submission's CPU (issue 17). Each job
-   * is the one add would make, jobId and delay and all.
+   * replies of a polled batch's chats), of every queue, go to Redis in one pipeline instead of a
+   * script call each or an addBulk per queue: a call's write and its reply were much of a
+   * submission's CPU (issue 17). Each job is the one add would make, jobId and delay and all.
    */
-  readonly #timerAdds = new PerTurn<TimerBulkJob, unknown>((jobs) => this.timers.addBulk([...jobs]));
-  readonly #sendAdds = new Map<string, PerTurn<string, unknown>>();
+  readonly #adds = new PerTurn<QueuedJob, void>(async (jobs) => {
+    await addInOnePipeline(jobs);
+    return jobs.map(() => undefined);
+  });
 
   constructor(private readonly settings: QueueSettings) {
     this.#backoff = { type: 'exponential', delay: settings.retryDelayMs ?? 2000 };
@@ -89,7 +92,8 @@ export class JobQueues implements AfterCommit {
     epoch = 0,
   ): Promise<void> {
     await this.#bounded(() =>
-      this.#timerAdds.of({
+      this.#adds.of({
+        queue: this.timers as Queue,
         name: 'timer',
         data: { caseId, instanceId, rung, ...(epoch ? { epoch } : {}) },
         opts: {
@@ -106,7 +110,8 @@ export class JobQueues implements AfterCommit {
   /** The job that makes a closing final when the reporter stays silent until `at`. */
   async addFinal(caseId: string, at: Date, now = Date.now()): Promise<void> {
     await this.#bounded(() =>
-      this.#timerAdds.of({
+      this.#adds.of({
+        queue: this.timers as Queue,
         name: FINAL_JOB,
         data: { caseId },
         opts: {
@@ -125,21 +130,12 @@ export class JobQueues implements AfterCommit {
   }
 
   #sendJob(messageId: string, channel: string): Promise<unknown> {
-    let adds = this.#sendAdds.get(channel);
-    if (!adds) {
-      const queue = this.outbox(channel);
-      adds = new PerTurn<string, unknown>((ids) =>
-        queue.addBulk(
-          ids.map((id) => ({
-            name: 'send',
-            data: { messageId: id },
-            opts: { jobId: id, attempts: 8, backoff: this.#backoff, ...KEEP },
-          })),
-        ),
-      );
-      this.#sendAdds.set(channel, adds);
-    }
-    return adds.of(messageId);
+    return this.#adds.of({
+      queue: this.outbox(channel) as Queue,
+      name: 'send',
+      data: { messageId },
+      opts: { jobId: messageId, attempts: 8, backoff: this.#backoff, ...KEEP },
+    });
   }
 
   /**
@@ -267,8 +263,6 @@ export class JobQueues implements AfterCommit {
     await Promise.all(this.allQueues().map((q) => q.close()));
   }
 }
-
-type TimerBulkJob = Parameters<Queue<TimersQueueJob>['addBulk']>[0][number];
 
 /** A bulk add may take longer than one job: ten milliseconds more per job it carries. */
 const bulkTimeout = (jobs: number) => ADD_TIMEOUT_MS + jobs * 10;
