@@ -208,14 +208,21 @@ export async function insertMessages(
       }
     }
   }
+  // Each row as its columns are named, for the insert: the params and choices go as JSON text,
+  // so they need no copy of their own.
   const rows = items.flatMap(({ to, message }) => {
     const row = (recipient: { kind: string; id: string }, link: { channel: string; address: string } | undefined) => ({
-      ...rowOf(randomUUID(), message),
-      recipientKind: recipient.kind,
-      recipientId: recipient.id,
+      id: randomUUID(),
+      case_id: message.caseId,
+      instance_id: message.instanceId,
+      template: message.template,
+      params: message.params,
+      choices: message.choices ?? [],
+      recipient_kind: recipient.kind,
+      recipient_id: recipient.id,
       channel: link?.channel ?? null,
       address: link?.address ?? null,
-      status: link ? ('pending' as const) : ('undeliverable' as const),
+      status: link ? 'pending' : 'undeliverable',
     });
     if (to.kind === 'admins') {
       const ids = alerted.get(to.unitId) ?? [];
@@ -226,23 +233,7 @@ export async function insertMessages(
     return [row(to, links.get(linkKey(to)) ?? (email ? { channel: EMAIL_CHANNEL, address: email } : undefined))];
   });
   // One parameter per column (a burst's reminders come a hundred at a time), in the given order.
-  const insert = unnestedInsert(
-    'messages',
-    MESSAGE_COLUMNS,
-    rows.map((r) => ({
-      id: r.id,
-      case_id: r.caseId,
-      instance_id: r.instanceId,
-      template: r.template,
-      params: r.params,
-      choices: r.choices,
-      recipient_kind: r.recipientKind,
-      recipient_id: r.recipientId,
-      channel: r.channel,
-      address: r.address,
-      status: r.status,
-    })),
-  );
+  const insert = unnestedInsert('messages', MESSAGE_COLUMNS, rows);
   if (insert) await (later ? later(insert) : sendInOrder(tx, [insert]));
   return rows.flatMap((r) => (r.channel ? [{ id: r.id, channel: r.channel }] : []));
 }
