@@ -87,14 +87,19 @@ function templateOf(query: { sql: string; params: unknown[] }): Template {
 export function placeholdersOf(
   row: Readonly<Record<string, unknown>>,
   prefix = '',
-): { placeholders: () => Record<string, Placeholder<string>>; values: Record<string, unknown>; keys: string } {
-  const values: Record<string, unknown> = {};
+): {
+  placeholders: () => Record<string, Placeholder<string>>;
+  values: Readonly<Record<string, unknown>>;
+  keys: string;
+} {
   const given: string[] = [];
-  for (const key in row) {
-    const value = row[key];
-    if (value === undefined) continue;
-    values[prefix === '' ? key : `${prefix}${key}`] = value;
-    given.push(key);
+  for (const key in row) if (row[key] !== undefined) given.push(key);
+  // Without a prefix the row is its own values: a template only asks for the keys it was made with.
+  let values = row;
+  if (prefix !== '') {
+    const renamed: Record<string, unknown> = {};
+    for (const key of given) renamed[`${prefix}${key}`] = row[key];
+    values = renamed;
   }
   return {
     placeholders: () => Object.fromEntries(given.map((key) => [key, sql.placeholder(`${prefix}${key}`)])),
