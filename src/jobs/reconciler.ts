@@ -65,18 +65,20 @@ export async function reconcile(db: Db, queues: JobQueues, log: Logger, now = ne
     after = page.at(-1)?.id ?? after;
   }
 
+  // In the order written: a chat's messages queued out of it wait for their elders one by one
+  // (each put back behind the queue), and a backlog of hundreds took minutes to go out.
   let messagesRequeued = 0;
-  after = '';
+  let afterSeq = 0;
   const inPausedLine = db
     .select({ head: pausedLines.headMessageId })
     .from(pausedLines)
     .where(and(eq(pausedLines.channel, messages.channel), eq(pausedLines.address, messages.address)));
   for (;;) {
     const page = await db
-      .select({ id: messages.id, channel: messages.channel })
+      .select({ id: messages.id, seq: messages.seq, channel: messages.channel })
       .from(messages)
-      .where(and(eq(messages.status, 'pending'), gt(messages.id, after), notExists(inPausedLine)))
-      .orderBy(asc(messages.id))
+      .where(and(eq(messages.status, 'pending'), gt(messages.seq, afterSeq), notExists(inPausedLine)))
+      .orderBy(asc(messages.seq))
       .limit(PAGE);
     for (const m of page) {
       if (m.channel && (await needsJob(queues.outbox(m.channel), m.id))) {
@@ -85,7 +87,7 @@ export async function reconcile(db: Db, queues: JobQueues, log: Logger, now = ne
       }
     }
     if (page.length < PAGE) break;
-    after = page.at(-1)?.id ?? after;
+    afterSeq = page.at(-1)?.seq ?? afterSeq;
   }
   if (timersRequeued + messagesRequeued > 0)
     log.info({ timersRequeued, messagesRequeued }, 'reconciled queues with the database');
