@@ -18,8 +18,11 @@ export const webPresenceKey = (prefix: string, address: string) => `${prefix}:we
  */
 export class WebChannel implements Channel {
   readonly name = 'web';
-  // No platform to please: the limits only keep a runaway flow from flooding a browser.
-  readonly limits: ChannelLimits = { perSecond: 500, perChatIntervalMs: 0 };
+  // No platform to please, and a flood is stopped where it comes in (the web chat's limits per
+  // chat and address). A low cap here hurt: BullMQ's limiter counts every job it hands out, those
+  // put back behind their chat's older messages too, and after a Postgres restart a backlog of
+  // web replies went out at under 500 a second, for over a minute.
+  readonly limits: ChannelLimits = { perSecond: 10_000, perChatIntervalMs: 0 };
 
   constructor(
     private readonly publisher: Redis,
