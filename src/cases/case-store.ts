@@ -6,6 +6,7 @@ import {
   dateOf,
   type InsertOptions,
   insertMessages,
+  insertMessagesLater,
   placeholdersOf,
   prepared,
   type QueuedMessage,
@@ -170,7 +171,8 @@ export interface CaseIntake {
 }
 
 export interface SavedTransition {
-  readonly messages: readonly QueuedMessage[];
+  /** The outbox rows to queue; a promise when they were written with the COMMIT: await it after the commit. */
+  readonly messages: readonly QueuedMessage[] | Promise<readonly QueuedMessage[]>;
   readonly timers: ReadonlyArray<{ instanceId: string; rung: number; at: Date; epoch?: number }>;
   /** A closed case's reopening window: when it ends unanswered, the closing becomes final. */
   readonly finals?: ReadonlyArray<{ caseId: string; at: Date }>;
@@ -229,13 +231,15 @@ export async function saveTransition(
     if (e.type === 'assigned') writes.push(stampAssigned(e.officialId, e.at));
   }
 
-  const queued: QueuedMessage[] = await insertMessages(
-    tx,
-    effects.flatMap((e) => (e.type === 'notify' ? [{ to: e.to, message: messageOf(e) }] : [])),
-    outbox,
-    writes,
-    later,
-  );
+  const notices = effects.flatMap((e) => (e.type === 'notify' ? [{ to: e.to, message: messageOf(e) }] : []));
+  const toPeople = notices.flatMap((n) => (n.to.kind === 'admins' ? [] : [{ to: n.to, message: n.message }]));
+  let queued: SavedTransition['messages'];
+  if (later && toPeople.length === notices.length) {
+    for (const write of writes) await later(write);
+    queued = (await insertMessagesLater(toPeople, outbox, later)).queued;
+  } else {
+    queued = await insertMessages(tx, notices, outbox, writes, later);
+  }
   const timers = effects.flatMap((e) =>
     e.type === 'timer' ? [{ instanceId: e.instanceId, rung: e.rung, at: e.at, epoch: e.epoch ?? 0 }] : [],
   );
@@ -409,7 +413,12 @@ export async function saveTimerBatch(
       e.type === 'notify' && e.to.kind === 'official' ? [{ to: e.to, message: messageOf(e) }] : [],
     ),
   );
-  const send = later ?? (async (statement: SQL | Shaped) => void (await sendInOrder(tx, [statement])));
+  const send: SendLater =
+    later ??
+    (async (statement) => {
+      const [rows = []] = await sendInOrder(tx, [statement]);
+      return { rows: Promise.resolve(rows) };
+    });
   // The steps and audit rows go in the round trip that looks up the reminders' recipients.
   const messages = await insertMessages(
     tx,
@@ -420,7 +429,7 @@ export async function saveTimerBatch(
       ? later
       : async (insert) => {
           await send(REMINDERS_IN_TURN);
-          await send(insert);
+          return send(insert);
         },
   );
   const timers = simple.flatMap(({ effects }) =>

@@ -21,7 +21,7 @@ export class CliQueues implements AfterCommit {
   constructor(private readonly config: Parameters<typeof redisTarget>[0] & Pick<Config, 'REDIS_PREFIX'>) {}
 
   async schedule(saved: SavedTransition): Promise<void> {
-    if (saved.messages.length === 0 && saved.timers.length === 0) return;
+    if ((await saved.messages).length === 0 && saved.timers.length === 0) return;
     this.#queues ??= this.#open();
     const queues = await this.#queues;
     try {

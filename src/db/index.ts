@@ -25,13 +25,14 @@ export {
   insertChatMessage,
   insertMessage,
   insertMessages,
+  insertMessagesLater,
   type NewMessage,
   type QueuedMessage,
   releaseHeldMessages,
 } from './outbox.js';
 export { discardLine, isLinePaused, listPausedLines, pauseLine, reopenLine } from './paused-lines.js';
 export { sendInOrder } from './pipeline.js';
-export { pipelinedTransaction, type SendLater } from './pipelined-transaction.js';
+export { type LaterAnswer, pipelinedTransaction, quietly, type SendLater } from './pipelined-transaction.js';
 export { dateOf, prepared, queryRows } from './raw.js';
 export {
   adminAccounts,

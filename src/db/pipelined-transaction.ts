@@ -10,9 +10,21 @@ import { socketOf } from './socket.js';
 /**
  * Sends a statement whose result nobody waits for. It resolves at once on a pipelined connection:
  * the statement is on its way, in order with what follows, and its failure fails the commit. Else
- * it resolves once the statement ran.
+ * it resolves once the statement ran. Its rows come with `rows`, on a pipelined connection when
+ * its answer arrives, which is before the COMMIT's: read them after the commit, not before it
+ * (that would wait a round trip). `rows` rejects quietly: a failure is the commit's to report.
  */
-export type SendLater = (statement: SQL | Shaped) => Promise<void>;
+export type SendLater = (statement: SQL | Shaped) => Promise<LaterAnswer>;
+
+export interface LaterAnswer {
+  readonly rows: Promise<unknown[]>;
+}
+
+/** The promise, with its rejection left to whoever awaits it rather than reported as unhandled. */
+export function quietly<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
 
 /** What a drizzle node-postgres database holds, to open a transaction as its own transaction() would. */
 interface SessionInternals {
@@ -48,7 +60,8 @@ export async function pipelinedTransaction<T>(
     return db.transaction(async (tx) => {
       const opened = opening.length > 0 ? await sendInOrder(tx, opening) : [];
       return run(tx, opened, async (statement) => {
-        await sendInOrder(tx, [statement]);
+        const [rows = []] = await sendInOrder(tx, [statement]);
+        return { rows: Promise.resolve(rows) };
       });
     });
   }
@@ -63,10 +76,10 @@ export async function pipelinedTransaction<T>(
     else await client.query({ text: 'begin' });
     const result = await run(tx, opened, async (statement) => {
       holdWrites();
-      const sent = sendInOrder(tx, [statement]);
       // Looked at before the commit is trusted; a rejection meanwhile is not unhandled.
-      sent.catch(() => {});
+      const sent = quietly(sendInOrder(tx, [statement]));
       inFlight.push(sent);
+      return { rows: quietly(sent.then(([rows = []]) => rows)) };
     });
     holdWrites();
     // A statement that failed made the COMMIT a ROLLBACK, which Postgres answers without an error.

@@ -193,11 +193,12 @@ export class JobQueues implements AfterCommit {
   }
 
   async schedule(saved: SavedTransition): Promise<void> {
+    const messages = await saved.messages;
     await Promise.all([
       ...saved.timers.map((t) =>
         this.addTimer(caseIdOf(t.instanceId), t.instanceId, t.rung, t.at, Date.now(), t.epoch ?? 0),
       ),
-      ...saved.messages.map((m) => this.addMessage(m.id, m.channel)),
+      ...messages.map((m) => this.addMessage(m.id, m.channel)),
       ...(saved.finals ?? []).map((f) => this.addFinal(f.caseId, f.at)),
     ]);
   }
@@ -209,7 +210,7 @@ export class JobQueues implements AfterCommit {
   async scheduleMany(saved: readonly SavedTransition[], now = Date.now()): Promise<void> {
     const timers = saved.flatMap((s) => s.timers);
     const byChannel = new Map<string, string[]>();
-    for (const m of saved.flatMap((s) => s.messages)) {
+    for (const m of (await Promise.all(saved.map((s) => s.messages))).flat()) {
       const ids = byChannel.get(m.channel) ?? [];
       ids.push(m.id);
       byChannel.set(m.channel, ids);
