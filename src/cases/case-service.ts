@@ -195,7 +195,8 @@ export class CaseService {
 
   /**
    * dispatch inside the caller's transaction. A refusal throws before anything is written but the
-   * idempotency claim; callers that go on after a refusal run this in a savepoint.
+   * idempotency claim; callers that go on after a refusal run this in a savepoint. With `later`,
+   * the outbox rows leave with the COMMIT, as in submitIn.
    */
   async dispatchIn(
     tx: Tx,
@@ -203,6 +204,7 @@ export class CaseService {
     event: CaseCommand,
     idempotencyKey?: string,
     now = this.#now(),
+    later?: SendLater,
   ): Promise<DispatchResult & { saved: SavedTransition | null }> {
     const state = await loadCaseForUpdate(tx, caseId);
     if (!state) throw new UnknownCaseError(`no case ${caseId}`);
@@ -234,6 +236,7 @@ export class CaseService {
       undefined,
       workingMs,
       this.#outbox,
+      later,
     );
     return { state: transition.state, duplicate: false, transition, saved };
   }

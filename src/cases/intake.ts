@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import type { Tx, UnitMenuSetting } from '../db/index.js';
+import type { SendLater, Tx, UnitMenuSetting } from '../db/index.js';
 import { attachments, units } from '../db/index.js';
 import type { CaseField, SopDefinition } from '../sop/index.js';
 import { stepOf } from '../sop/index.js';
@@ -165,6 +165,7 @@ export async function openCase(
   service: CaseService,
   input: OpenCaseInput,
   now: Date,
+  later?: SendLater,
 ): Promise<SubmitResult & { saved: SavedTransition | null }> {
   const sop = await registry.active(input.sopId, tx);
   if (!sop) throw new IntakeRefusedError('sop_unknown', { sop: input.sopId.slice(0, 40) });
@@ -201,6 +202,7 @@ export async function openCase(
       ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
     },
     now,
+    later,
   );
   if (!result.duplicate) {
     // Each file named for the kelengkapan it is, so the step's officials read which is which.

@@ -181,6 +181,7 @@ async function file(ctx: FlowContext): Promise<void> {
       idempotencyKey: `${ctx.inbound.channel}:${ctx.inbound.key}`,
     },
     ctx.now,
+    ctx.later,
   );
   if (d.attachment) {
     await ctx.tx

@@ -1,5 +1,5 @@
 import type { CaseService, SavedTransition, SopRegistry } from '../cases/index.js';
-import type { Tx, UnitMenuSetting } from '../db/index.js';
+import type { SendLater, Tx, UnitMenuSetting } from '../db/index.js';
 import type { Language } from '../i18n/index.js';
 import type { AttachmentLinks } from '../links/index.js';
 import type { Signer } from '../signing.js';
@@ -66,6 +66,8 @@ export interface ConversationState {
 /** One inbound message being handled, inside one transaction. */
 export interface FlowContext {
   readonly tx: Tx;
+  /** Sends a write that nobody reads before the COMMIT with it (see SendLater). */
+  readonly later: SendLater;
   readonly deps: FlowDeps;
   readonly inbound: Inbound;
   readonly now: Date;

@@ -314,6 +314,7 @@ async function perform(ctx: FlowContext, p: Pending): Promise<void> {
         },
         `${ctx.inbound.channel}:${ctx.inbound.key}`,
         ctx.now,
+        ctx.later,
       );
     });
     if (result.saved) ctx.scheduled.push({ saved: result.saved, caseId: p.caseId });

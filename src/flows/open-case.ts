@@ -303,6 +303,7 @@ async function send(ctx: FlowContext): Promise<void> {
         complaintSop: ctx.deps.complaintSop,
       },
       ctx.now,
+      ctx.later,
     );
     if (result.saved) ctx.scheduled.push({ saved: result.saved, caseId: result.caseId });
   } catch (err) {

@@ -1,4 +1,4 @@
-import type { Db, Tx } from '../db/index.js';
+import type { Db, SendLater, Tx } from '../db/index.js';
 import {
   type ClaimedConversation,
   claimedFrom,
@@ -61,7 +61,7 @@ export class FlowRuntime {
         const claimed = claimedFrom(opened);
         if (!claimed) return null;
 
-        const ctx = this.#context(tx, inbound, now, claimed);
+        const ctx = this.#context(tx, later, inbound, now, claimed);
         await this.#route(ctx, claimed.started);
         const save = saveStatement(
           inbound,
@@ -103,11 +103,12 @@ export class FlowRuntime {
     await step.handle(ctx, input);
   }
 
-  #context(tx: Tx, inbound: Inbound, now: Date, claimed: ClaimedConversation): FlowContext {
+  #context(tx: Tx, later: SendLater, inbound: Inbound, now: Date, claimed: ClaimedConversation): FlowContext {
     const { conversation } = claimed;
     const flows = this.deps.flows;
     const ctx: FlowContext = {
       tx,
+      later,
       deps: this.deps,
       inbound,
       now,
