@@ -185,40 +185,41 @@ export class BatchedClaims {
   }
 
   /**
-   * Each chat's first pending message not being sent here is looked up once, by the chats' pending
-   * index; a row of the batch goes when that message comes after it. (Written as a subquery per row,
-   * Postgres hashed every pending message of the channel against the batch instead.) Every row of
-   * the batch comes back, with why one that may not go cannot: the worker looked that up again with
-   * three statements of its own, and in a burst of submissions most of an official's messages are
-   * committed out of their chat's order and wait once (issue 17).
+   * Each chat of the batch is looked at once: its first pending message not being sent here (by
+   * the chats' pending index) and whether its line is paused; a row of the batch goes when that
+   * message comes after it. (Written as a subquery per row, Postgres hashed every pending message
+   * of the channel against the batch instead; written as a subquery asked twice, once for the
+   * answer and once for the count below, it ran twice: the claims were half of Postgres's time in a
+   * burst of submissions, issue 17.) Every row of the batch comes back, with why one that may not
+   * go cannot: in a burst most of an official's messages are committed out of their chat's order
+   * and wait once.
    */
   #claimRows(ids: readonly string[], inFlight: readonly string[]) {
     const batch = sql`${sql.param(ids)}::text[]`;
     const excused = sql`${sql.param([...ids, ...inFlight])}::text[]`;
-    const claimable = sql`
-      select b.id from ${messages} b
-      join (
-        select c.address, (
+    const chats = this.db
+      .select({
+        address: sql<string>`c.address`.as('address'),
+        blockedFrom: sql<number | null>`(
           select o.seq from ${messages} o
           where o.channel = ${this.channel} and o.address = c.address and o.status = 'pending' and o.id <> all(${excused})
-          order by o.seq limit 1
-        ) as blocked_from
-        from (select distinct address from ${messages} where id = any(${batch})) c
-      ) k on k.address = b.address
-      where b.id = any(${batch}) and b.status = 'pending' and b.address is not null
-        and (k.blocked_from is null or k.blocked_from > b.seq)
-        and not exists (select 1 from ${pausedLines} p where p.channel = ${this.channel} and p.address = b.address)`;
-    // Drizzle writes a column in a select list unqualified, which inside a subquery would name the
-    // subquery's own table: the row's columns are named in full here.
-    const own = (column: 'id' | 'address' | 'seq') => sql.raw(`"messages"."${column}"`);
-    const claimed = sql<boolean>`${own('id')} in (${claimable})`;
+          order by o.seq limit 1)`.as('blocked_from'),
+        paused: sql<boolean>`exists (
+          select 1 from ${pausedLines} p where p.channel = ${this.channel} and p.address = c.address)`.as('paused'),
+      })
+      .from(sql`(select distinct address from ${messages} where id = any(${batch}) and address is not null) c`)
+      .as('chats');
+    // Drizzle writes a column unqualified here, which beside the other table's is ambiguous.
+    const own = (column: 'status' | 'address' | 'seq') => sql.raw(`"messages"."${column}"`);
+    const chat = (column: 'address' | 'blocked_from' | 'paused') => sql.raw(`"chats"."${column}"`);
+    const claimable = sql`(${own('status')} = 'pending' and not ${chat('paused')}
+      and (${chat('blocked_from')} is null or ${chat('blocked_from')} > ${own('seq')}))`;
     return this.db
       .select({
         row: messages,
-        claimable: claimed,
-        paused: sql<boolean>`exists (select 1 from ${pausedLines} p
-          where p.channel = ${this.channel} and p.address = ${own('address')})`,
-        olderPending: sql<number>`case when ${claimed} then 0 else (
+        claimable: sql<boolean>`coalesce(${claimable}, false)`,
+        paused: sql<boolean>`coalesce(${chat('paused')}, false)`,
+        olderPending: sql<number>`case when ${claimable} then 0 else (
           select count(*)::int from (
             select 1 from ${messages} o
             where o.channel = ${this.channel} and o.address = ${own('address')} and o.status = 'pending'
@@ -226,6 +227,7 @@ export class BatchedClaims {
             limit ${this.olderCountedUpTo}) older) end`,
       })
       .from(messages)
+      .leftJoin(chats, sql`${chat('address')} = ${own('address')}`)
       .where(sql`${messages.id} = any(${batch})`);
   }
 }
