@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/client.js';
 import { insertChatMessage } from '../src/db/outbox.js';
+import { pausedLines } from '../src/db/schema.js';
 import { BatchedClaims, type Claim, type ClaimResult } from '../src/jobs/outbox-claims.js';
 import { freshDatabase } from './support/postgres.js';
 
@@ -67,6 +68,33 @@ describe('a send whose job comes before its chat’s older message’s', () => {
     const [, newer] = await written('chat-no-room', 2);
     const claims = new BatchedClaims(database.db, 'claims', 100, 0);
     expect(await claims.claim(newer ?? '')).toMatchObject({ unclaimed: true, olderPending: 1 });
+  });
+});
+
+describe('a send on a paused chat line', () => {
+  it('is not claimed and says the line is paused, while another chat of the same batch is claimed', async () => {
+    const [head] = await written('chat-paused', 1);
+    const [other] = await written('chat-open', 1);
+    await database.db
+      .insert(pausedLines)
+      .values({ channel: 'claims', address: 'chat-paused', headMessageId: head ?? '', lastError: 'ditolak' });
+    const claims = new BatchedClaims(database.db, 'claims', 100, 10);
+    const [onPaused, onOpen] = await Promise.all([claims.claim(head ?? ''), claims.claim(other ?? '')]);
+    expect(onPaused).toMatchObject({ unclaimed: true, paused: true, olderPending: 0 });
+    const sent = claimed(onOpen);
+    expect(sent.row.id).toBe(other);
+    sent.release();
+  });
+
+  it('of another channel does not hold this channel’s chat of the same address', async () => {
+    const [message] = await written('chat-same-address', 1);
+    await database.db
+      .insert(pausedLines)
+      .values({ channel: 'elsewhere', address: 'chat-same-address', headMessageId: 'head-elsewhere' });
+    const claims = new BatchedClaims(database.db, 'claims', 100, 10);
+    const sent = claimed(await claims.claim(message ?? ''));
+    expect(sent.row.id).toBe(message);
+    sent.release();
   });
 });
 
