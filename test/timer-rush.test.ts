@@ -91,9 +91,9 @@ describe('sends while timers rush', () => {
     return { rush, worker, queues: new JobQueues({ connection, prefix }) };
   }
 
-  async function queued(channel: string, queues: JobQueues) {
+  async function queued(channel: string, queues: JobQueues, chat = 'chat-1') {
     const { id } = await database.db.transaction((tx) =>
-      insertChatMessage(tx, channel, 'chat-1', {
+      insertChatMessage(tx, channel, chat, {
         caseId: null,
         instanceId: null,
         template: 'flow.text',
@@ -126,6 +126,35 @@ describe('sends while timers rush', () => {
       });
       expect(channel.sent.filter((m) => m.id === id)).toHaveLength(1);
     } finally {
+      await worker.close();
+      await queues.close();
+    }
+  });
+
+  it('are held forty at a time without a listener-leak warning, and all go once the rush ends', async () => {
+    const channel = new Recorder('many-rush', { perSecond: 1000, perChatIntervalMs: 0, yieldsToTimers: true });
+    const { rush, worker, queues } = sendingWhileTimersRush(channel);
+    const warnings: string[] = [];
+    const warned = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', warned);
+    try {
+      await worker.waitUntilReady();
+      rush.load(100, 1);
+      const ids = await Promise.all(Array.from({ length: 40 }, (_, i) => queued(channel.name, queues, `chat-${i}`)));
+      await eventually('every job to be taken and held', async () => {
+        const states = await Promise.all(ids.map((id) => queues.outbox(channel.name).getJobState(id)));
+        return states.every((state) => state === 'active');
+      });
+      expect(channel.sent).toHaveLength(0);
+      rush.load(0, 0);
+      await eventually('every message to be sent', async () =>
+        ids.every((id) => channel.sent.some((m) => m.id === id)),
+      );
+      // Node reports a warning on the next tick after the listener that passed the limit.
+      await new Promise((r) => setImmediate(r));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', warned);
       await worker.close();
       await queues.close();
     }

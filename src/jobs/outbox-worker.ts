@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
@@ -98,8 +99,10 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
   const marks = new SentMarks(db, persisting);
   const locales = new RecipientLocales(db, opts.defaultZone);
   const caseFacts = new CaseFactsLookup(db);
-  // Sends held for a rush of timers go on at once when the worker closes.
+  // Sends held for a rush of timers go on at once when the worker closes. Each held send listens
+  // to it, up to the worker's concurrency: past Node's default of 10 that is no leak.
   const closing = new AbortController();
+  setMaxListeners(concurrency, closing.signal);
 
   const worker = new Worker<OutboxJob>(
     outboxQueueName(channel.name),
