@@ -138,7 +138,10 @@ function routingSuite(name: string, open: () => Promise<Database>) {
       const orphan = [
         { to: PEOPLE[0] as Person, message: { caseId: null, instanceId: null, template: 'bad-0', params: {} } },
         // A message without a template breaks the insert's NOT NULL.
-        { to: PEOPLE[0] as Person, message: { caseId: null, instanceId: null, template: null as unknown as string, params: {} } },
+        {
+          to: PEOPLE[0] as Person,
+          message: { caseId: null, instanceId: null, template: null as unknown as string, params: {} },
+        },
       ];
       await expect(
         pipelinedTransaction(database.db, [], async (_tx, _opened, later) => insertMessagesLater(orphan, {}, later)),
