@@ -35,6 +35,8 @@ let seeder: App;
 let published: Redis;
 /** Each message id published on the web chat's topics, with how many times. */
 const deliveries = new Map<string, number>();
+/** Attempts of the test so far: a retry (CI retries a failed test once) checks only its own work. */
+let attempt = 0;
 
 beforeAll(async () => {
   [database, emulator] = await Promise.all([freshDatabase(), TelegramEmulator.start()]);
@@ -102,10 +104,28 @@ describe('two web, two worker and one bot process on one database and Redis', ()
   it('file cases through both web processes and fire a deadline burst: every reminder and message once', async () => {
     const processes = topology as Topology;
     const webs = processes.webs.map((p) => p.base);
+    attempt += 1;
+    // Postgres and this process read the same clock: a row of this attempt is written after this.
+    const sinceStart = sql`${messages.createdAt} >= ${new Date().toISOString()}::timestamptz`;
 
     // Chats and the burst at once: submissions, replies and deadlines all land on the workers together.
     const chats = Array.from({ length: CHATS }, (_, i) => new WebChatClient(i % 2 ? webs : [...webs].reverse()));
-    const filing = Promise.all(chats.map((chat, i) => chat.fileComplaint(`Keluhan nomor ${i}`, 'KLT')));
+    const filing = Promise.all(chats.map((chat, i) => chat.fileComplaint(`Keluhan nomor ${i}`, 'KLT'))).catch(
+      async (err: Error) => {
+        // What a chat waited for: the web messages not yet sent, and what the processes said last.
+        const unsent = await database.db
+          .select({
+            seq: messages.seq,
+            address: messages.address,
+            status: messages.status,
+            attempts: messages.attempts,
+          })
+          .from(messages)
+          .where(and(eq(messages.channel, 'web'), sql`${messages.status} <> 'sent'`, sinceStart));
+        const said = processes.all.map((p) => p.output().slice(-1500)).join('\n---\n');
+        throw new Error(`${err.message}\nunsent web messages: ${JSON.stringify(unsent)}\n${said}`);
+      },
+    );
     const burst: string[] = [];
     await Promise.all(
       Array.from({ length: 8 }, async (_, lane) => {
@@ -114,13 +134,18 @@ describe('two web, two worker and one bot process on one database and Redis', ()
         }
       }),
     );
-    const people = Array.from({ length: TELEGRAM_USERS }, (_, i) => emulator.user(7001 + i));
+    const people = Array.from({ length: TELEGRAM_USERS }, (_, i) => emulator.user(7000 + attempt * 100 + i));
     for (const person of people) emulator.sendText(person, 'halo');
     const tickets = await filing;
     expect(new Set(tickets).size).toBe(CHATS);
 
     // Each case: its two reminders and one escalation, once each, nothing more.
-    const filed = await database.db.select({ id: cases.id }).from(cases);
+    const filed = await database.db
+      .select({ id: cases.id })
+      .from(cases)
+      .where(
+        sql`${cases.ticket} = any(${sql.param(tickets)}::text[]) or ${cases.id} = any(${sql.param(burst)}::text[])`,
+      );
     expect(filed).toHaveLength(CHATS + BURST);
     const caseIds = filed.map((c) => c.id);
     const trail = await eventually(
@@ -152,7 +177,8 @@ describe('two web, two worker and one bot process on one database and Redis', ()
             status: messages.status,
             template: messages.template,
           })
-          .from(messages);
+          .from(messages)
+          .where(sinceStart);
         return all.some((r) => r.status === 'pending') ? null : all;
       },
       60_000,
@@ -164,7 +190,7 @@ describe('two web, two worker and one bot process on one database and Redis', ()
     const reminders = await database.db
       .select({ n: sql<number>`count(*)::int` })
       .from(messages)
-      .where(eq(messages.template, 'step.reminder'));
+      .where(and(eq(messages.template, 'step.reminder'), inArray(messages.caseId, caseIds)));
     expect(reminders[0]?.n).toBe(2 * caseIds.length);
     const web = rows.filter((r) => r.channel === 'web');
     // A web message is marked sent once published; its subscriber may read it a moment later. Once
@@ -172,7 +198,13 @@ describe('two web, two worker and one bot process on one database and Redis', ()
     await eventually('every web message to reach its page', async () => web.every((r) => deliveries.has(r.id)));
     await new Promise((r) => setTimeout(r, 500));
     expect(web.filter((r) => deliveries.get(r.id) !== 1)).toEqual([]);
-    expect(deliveries.size).toBe(web.length);
+    // Nothing published that is not a web message's row (of this attempt or a failed one before).
+    const webIds = new Set(
+      (await database.db.select({ id: messages.id }).from(messages).where(eq(messages.channel, 'web'))).map(
+        (r) => r.id,
+      ),
+    );
+    expect([...deliveries.keys()].filter((id) => !webIds.has(id))).toEqual([]);
     for (const person of people) {
       const written = rows.filter((r) => r.channel === 'telegram' && r.address === String(person.id));
       expect(written.length).toBeGreaterThan(0);
