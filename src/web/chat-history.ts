@@ -62,11 +62,12 @@ export async function chatHistory(
       .select()
       .from(messages)
       .where(and(eq(messages.channel, 'web'), eq(messages.address, address), eq(messages.status, 'sent')))
-      .orderBy(desc(messages.sentAt))
+      .orderBy(desc(messages.sentAt), desc(messages.seq))
       .limit(KEEP),
   ]);
 
-  const items: { at: number; item: HistoryItem }[] = [];
+  // `order` breaks a tie of the same millisecond: a turn's replies are often marked sent together.
+  const items: { at: number; order: number; item: HistoryItem }[] = [];
   for (const row of outbound) {
     const at = row.sentAt ?? row.createdAt;
     const { id, text, choices, document } = await renderMessage(db, row, defaultZone, signer, {
@@ -75,6 +76,7 @@ export async function chatHistory(
     });
     items.push({
       at: at.getTime(),
+      order: row.seq,
       item: { kind: 'out', id, at: at.toISOString(), text, choices, ...(document ? { document } : {}) },
     });
   }
@@ -83,6 +85,7 @@ export async function chatHistory(
     if (!row.text && !row.choice && !row.attachmentName) continue;
     items.push({
       at: row.at.getTime(),
+      order: row.id,
       item: {
         kind: 'in',
         // Web keys are never released; the row's own id would stand in for one that were.
@@ -94,8 +97,10 @@ export async function chatHistory(
       },
     });
   }
-  // A reply is sent after the message it answers; on a tie the person's message comes first.
-  items.sort((a, b) => a.at - b.at || (a.item.kind === 'in' ? -1 : 1) - (b.item.kind === 'in' ? -1 : 1));
+  // A reply is sent after the message it answers; on a tie the person's message comes first, and
+  // messages of one side in the order they were written (a chat's are sent in that order).
+  const side = (i: HistoryItem) => (i.kind === 'in' ? -1 : 1);
+  items.sort((a, b) => a.at - b.at || side(a.item) - side(b.item) || a.order - b.order);
   return withChoiceLabels(items.map((i) => i.item));
 }
 
