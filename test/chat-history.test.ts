@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/client.js';
 import { insertChatMessage } from '../src/db/outbox.js';
@@ -37,10 +37,7 @@ describe('a web chat’s history', () => {
     // Marked newest first, as two sends finishing together may be: the rows' order on disk then
     // differs from the order written.
     for (const id of [...ids].reverse()) {
-      await database.db
-        .update(messages)
-        .set({ status: 'sent', sentAt })
-        .where(inArray(messages.id, [id]));
+      await database.db.update(messages).set({ status: 'sent', sentAt }).where(eq(messages.id, id));
     }
 
     const items = await chatHistory(database.db, new Signer('history-test-secret-0123456789'), address, 'Asia/Jakarta');
