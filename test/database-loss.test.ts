@@ -32,11 +32,22 @@ afterAll(async () => {
   await database?.close();
 });
 
-const statusOf = async (id: string) =>
-  (await database.db.select({ status: messages.status }).from(messages).where(eq(messages.id, id)))[0]?.status;
+// The test reads through the service's own pool, so a read may meet a connection terminated
+// before its pool heard of it; that read tells nothing and the next one is asked.
+const statusOf = async (id: string) => {
+  try {
+    return (await database.db.select({ status: messages.status }).from(messages).where(eq(messages.id, id)))[0]
+      ?.status;
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    if (cause?.code === '57P01' || cause?.message?.startsWith('Connection terminated')) return undefined;
+    throw error;
+  }
+};
 
 describe('a connection to Postgres dropped under the service', () => {
   it('queues, once Postgres answers, a message whose commit answer may have been lost with it', async () => {
+    const sentBefore = channel.sent.length; // a retry checks only its own message
     // Committed, and its job never added: as when the COMMIT's answer was lost and the caller,
     // told the transaction failed, queued nothing.
     const { id } = await database.db.transaction((tx) =>
@@ -57,6 +68,6 @@ describe('a connection to Postgres dropped under the service', () => {
 
     // Well before the periodic reconcile, five minutes away.
     await eventually('the message to be sent', async () => (await statusOf(id)) === 'sent', 15_000);
-    expect(channel.sent.map((m) => m.id)).toEqual([id]);
+    expect(channel.sent.slice(sentBefore).map((m) => m.id)).toEqual([id]);
   });
 });
