@@ -36,8 +36,7 @@ afterAll(async () => {
 // before its pool heard of it; that read tells nothing and the next one is asked.
 const statusOf = async (id: string) => {
   try {
-    return (await database.db.select({ status: messages.status }).from(messages).where(eq(messages.id, id)))[0]
-      ?.status;
+    return (await database.db.select({ status: messages.status }).from(messages).where(eq(messages.id, id)))[0]?.status;
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     if (cause?.code === '57P01' || cause?.message?.startsWith('Connection terminated')) return undefined;
