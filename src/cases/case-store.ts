@@ -1,4 +1,5 @@
-import { eq, type SQL, sql } from 'drizzle-orm';
+import { eq, getTableName, type SQL, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Tx } from '../db/index.js';
 import {
   caseEvents,
@@ -277,42 +278,52 @@ export interface NewCase {
 
 /**
  * Writes many submissions in the caller's transaction as saveTransition would write each one, a
- * statement per table instead of per case: for filing cases in bulk (the timer bench's ten
- * thousand cases, which one by one outlasted its lead on a loaded machine). Each official
- * assigned is stamped once, with the latest time. What they scheduled comes back as one whole.
+ * statement per table instead of per case: for filing cases together (CaseService's submissions
+ * of one turn, the timer bench's ten thousand cases). Each official assigned is stamped once,
+ * with the latest time. What they scheduled comes back as one whole. With `later`
+ * (pipelinedTransaction's), the rows leave with the COMMIT, as in saveTransition.
  */
 export async function saveNewCases(
   tx: Tx,
   items: readonly NewCase[],
   outbox: InsertOptions = {},
+  later?: SendLater,
 ): Promise<SavedTransition> {
   if (items.length === 0) return { messages: [], timers: [] };
-  await tx.insert(cases).values(
-    items.map(({ after, intake }) => ({
-      id: after.id,
-      ticket: after.ticket,
-      ...caseRowOf(after),
-      ...intake,
-      fields: { ...intake.fields },
-    })),
-  );
+  const writes: Array<SQL | Shaped> = [
+    insertRows(
+      tx,
+      cases,
+      items.map(({ after, intake }) => ({
+        id: after.id,
+        ticket: after.ticket,
+        ...caseRowOf(after),
+        ...intake,
+        fields: { ...intake.fields },
+      })),
+    ),
+  ];
   const steps = items.flatMap(({ after }) => (after.openStep ? [{ caseId: after.id, open: after.openStep }] : []));
   if (steps.length > 0) {
-    await tx.insert(stepInstances).values(
-      steps.map(({ caseId, open }) => ({
-        id: open.instanceId,
-        caseId,
-        seq: open.seq,
-        stepId: open.stepId,
-        enteredAt: open.enteredAt,
-        ...openStepValues(open),
-      })),
+    writes.push(
+      insertRows(
+        tx,
+        stepInstances,
+        steps.map(({ caseId, open }) => ({
+          id: open.instanceId,
+          caseId,
+          seq: open.seq,
+          stepId: open.stepId,
+          enteredAt: open.enteredAt,
+          ...openStepValues(open),
+        })),
+      ),
     );
   }
   const audits = items.flatMap(({ after, effects }) =>
     effects.flatMap((e) => (e.type === 'audit' ? [auditRow(after.id, e.entry)] : [])),
   );
-  if (audits.length > 0) await tx.insert(caseEvents).values(audits);
+  if (audits.length > 0) writes.push(insertRows(tx, caseEvents, audits));
   const stamps = new Map<string, Date>();
   for (const { effects } of items) {
     for (const e of effects) {
@@ -320,24 +331,28 @@ export async function saveNewCases(
       if (e.type === 'assigned' && (!seen || seen < e.at)) stamps.set(e.officialId, e.at);
     }
   }
-  if (stamps.size > 0)
-    await sendInOrder(
-      tx,
-      [...stamps].map(([officialId, at]) => stampAssigned(officialId, at)),
-    );
-  const messages = await insertMessages(
-    tx,
-    items.flatMap(({ effects }) =>
-      effects.flatMap((e) => (e.type === 'notify' ? [{ to: e.to, message: messageOf(e) }] : [])),
-    ),
-    outbox,
+  for (const [officialId, at] of stamps) writes.push(stampAssigned(officialId, at));
+
+  const notices = items.flatMap(({ effects }) =>
+    effects.flatMap((e) => (e.type === 'notify' ? [{ to: e.to, message: messageOf(e) }] : [])),
   );
+  const toPeople = notices.flatMap((n) => (n.to.kind === 'admins' ? [] : [{ to: n.to, message: n.message }]));
+  let messages: SavedTransition['messages'];
+  if (later && toPeople.length === notices.length) {
+    for (const write of writes) await later(write);
+    messages = (await insertMessagesLater(toPeople, outbox, later)).queued;
+  } else {
+    messages = await insertMessages(tx, notices, outbox, writes, later);
+  }
   const timers = items.flatMap(({ effects }) =>
     effects.flatMap((e) =>
       e.type === 'timer' ? [{ instanceId: e.instanceId, rung: e.rung, at: e.at, epoch: e.epoch ?? 0 }] : [],
     ),
   );
-  return { messages, timers };
+  const finals = items.flatMap(({ after }) =>
+    after.status === 'closed' && after.reopenUntil ? [{ caseId: after.id, at: after.reopenUntil }] : [],
+  );
+  return { messages, timers, finals };
 }
 
 export interface BatchedTransition {
@@ -597,15 +612,24 @@ function insertCase(tx: Tx, row: typeof cases.$inferInsert): Shaped {
 }
 
 function insertAudits(tx: Tx, caseId: string, audits: readonly AuditEntry[]): Shaped {
-  const rows = audits.map((a, i) => placeholdersOf(auditRow(caseId, a), `${i}.`));
+  return insertRows(
+    tx,
+    caseEvents,
+    audits.map((a) => auditRow(caseId, a)),
+  );
+}
+
+/** Rows of one table in one insert, each row's values named by its index; the shape has each row's keys. */
+function insertRows(tx: Tx, table: PgTable, rows: ReadonlyArray<Readonly<Record<string, unknown>>>): Shaped {
+  const shaped = rows.map((row, i) => placeholdersOf(row, `${i}.`));
   return {
-    shape: `insert case_events ${rows.map((r) => r.keys).join(' | ')}`,
+    shape: `insert ${getTableName(table)} ${shaped.map((r) => r.keys).join(' | ')}`,
     build: () =>
       tx
-        .insert(caseEvents)
-        .values(rows.map((r) => r.placeholders() as unknown as typeof caseEvents.$inferInsert))
+        .insert(table)
+        .values(shaped.map((r) => r.placeholders()) as never)
         .getSQL(),
-    values: Object.assign({}, ...rows.map((r) => r.values)),
+    values: Object.assign({}, ...shaped.map((r) => r.values)),
   };
 }
 

@@ -30,6 +30,37 @@ export class TicketNumbers {
     prefix: string,
     year: number,
   ): Promise<{ statement: Shaped; ticket: (rows: readonly unknown[]) => string }> {
+    const name = await this.#sequence(tx, prefix, year);
+    return {
+      statement: { shape: 'ticket nextval', build: buildNextval, values: { name } },
+      ticket: (rows) => {
+        const [drawn] = rows as ReadonlyArray<{ n: string | number }>;
+        if (drawn === undefined) throw new Error(`no number from ${name}`);
+        return ticketOf(prefix, year, drawn.n);
+      },
+    };
+  }
+
+  /** As draw, for `count` numbers at once; they read in increasing order. */
+  async drawMany(
+    tx: Tx,
+    prefix: string,
+    year: number,
+    count: number,
+  ): Promise<{ statement: Shaped; tickets: (rows: readonly unknown[]) => string[] }> {
+    const name = await this.#sequence(tx, prefix, year);
+    return {
+      statement: { shape: 'ticket nextval many', build: buildNextvals, values: { name, count } },
+      tickets: (rows) => {
+        const drawn = (rows as ReadonlyArray<{ n: string | number }>).map((r) => Number(r.n)).sort((a, b) => a - b);
+        if (drawn.length !== count) throw new Error(`${drawn.length} numbers from ${name}, not ${count}`);
+        return drawn.map((n) => ticketOf(prefix, year, n));
+      },
+    };
+  }
+
+  /** The year's sequence, made first if this service has not seen it. */
+  async #sequence(tx: Tx, prefix: string, year: number): Promise<string> {
     const name = sequenceName(prefix, year);
     if (!this.#known.has(name)) {
       // Made earlier in this same transaction (another chat's case in a group commit), it is not
@@ -43,18 +74,16 @@ export class TicketNumbers {
       if (!found?.seq) await makeSequence(tx, name, prefix, year);
       else if (!found.mine) this.#known.add(name);
     }
-    return {
-      statement: { shape: 'ticket nextval', build: buildNextval, values: { name } },
-      ticket: (rows) => {
-        const [drawn] = rows as ReadonlyArray<{ n: string | number }>;
-        if (drawn === undefined) throw new Error(`no number from ${name}`);
-        return `${prefix}-${year}-${String(drawn.n).padStart(6, '0')}`;
-      },
-    };
+    return name;
   }
 }
 
+const ticketOf = (prefix: string, year: number, n: string | number) =>
+  `${prefix}-${year}-${String(n).padStart(6, '0')}`;
+
 const buildNextval = () => sql`${prepared}select nextval(${sql.placeholder('name')}::regclass) as n`;
+const buildNextvals = () =>
+  sql`${prepared}select nextval(${sql.placeholder('name')}::regclass) as n from generate_series(1, ${sql.placeholder('count')}::int)`;
 
 /**
  * Makes a year's sequence in the caller's transaction, under a lock that serialises makers

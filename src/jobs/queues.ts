@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AfterCommit, SavedTransition } from '../cases/index.js';
-import { PerTurn } from '../outbox/index.js';
+import { PerTurn } from '../per-turn.js';
 import { caseIdOf, timerJobId } from '../sop/index.js';
 import { addInOnePipeline, type QueuedJob } from './bulk-add.js';
 import { QueueUnavailableError } from './errors.js';

@@ -3,8 +3,8 @@ import { type LatestNote, noteOf } from '../cases/index.js';
 import type { Db } from '../db/index.js';
 import { prepared, queryRows } from '../db/index.js';
 import type { CaseFile } from '../links/index.js';
+import { PerTurn } from '../per-turn.js';
 import type { ReporterFacts } from '../privacy/index.js';
-import { PerTurn } from './per-turn.js';
 
 /** What the messages about a case show of it: its receipt's status link, and an official's step summary. */
 export interface CaseFacts {

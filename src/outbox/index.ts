@@ -2,6 +2,5 @@
 export { CaseFactsLookup } from './case-facts.js';
 export type { Channel, ChannelLimits, OutgoingMessage } from './channel.js';
 export { ChannelRateLimitedError, ChannelRefusedError, ChannelUnreachableError } from './errors.js';
-export { PerTurn } from './per-turn.js';
 export { RecipientLocales } from './recipient-locales.js';
 export { renderMessage } from './render.js';

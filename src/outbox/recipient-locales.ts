@@ -2,8 +2,8 @@ import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { cases, type messages, officials, stakeholders, units } from '../db/index.js';
 import { isLanguage, type Language } from '../i18n/index.js';
+import { PerTurn } from '../per-turn.js';
 import { zoneOf } from '../sop/index.js';
-import { PerTurn } from './per-turn.js';
 
 type Addressed = Pick<typeof messages.$inferSelect, 'recipientKind' | 'recipientId' | 'caseId'>;
 

@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { asc, eq } from 'drizzle-orm';
+import { asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnitCalendars } from '../../src/cases/calendars.js';
 import { CaseService } from '../../src/cases/case-service.js';
 import type { SavedTransition } from '../../src/cases/case-store.js';
-import { SopVersionConflictError } from '../../src/cases/errors.js';
+import { SopVersionConflictError, UnknownSopError } from '../../src/cases/errors.js';
 import { SopRegistry } from '../../src/cases/sop-registry.js';
 import type { Database } from '../../src/db/client.js';
 import { addOfficial } from '../../src/db/officials.js';
@@ -122,6 +122,74 @@ export function caseStoreSuite(open: () => Promise<Database>): void {
       const a = await service.submit({ sopId: 'kilat', unitId: 'u1', body: 'x', idempotencyKey: 'web-123' });
       const b = await service.submit({ sopId: 'kilat', unitId: 'u1', body: 'x', idempotencyKey: 'web-123' });
       expect(b).toEqual({ ...a, duplicate: true });
+    });
+
+    it('files submissions made side by side in one transaction, each with its own ticket, step and trail', async () => {
+      const filed = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => service.submit({ sopId: 'kilat', unitId: 'u1', body: `bersama ${i}` })),
+      );
+      const numbers = filed.map((f) => Number(f.ticket.slice(-6)));
+      expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+      expect(new Set(numbers).size).toBe(5);
+      const ids = filed.map((f) => f.caseId);
+      const rows = await database.db
+        .select({ id: cases.id, ticket: cases.ticket, body: cases.body, xmin: sql<string>`${cases}.xmin::text` })
+        .from(cases)
+        .where(inArray(cases.id, ids));
+      expect(new Set(rows.map((r) => r.xmin)).size).toBe(1);
+      for (const [i, f] of filed.entries()) {
+        expect(rows.find((r) => r.id === f.caseId)).toMatchObject({ ticket: f.ticket, body: `bersama ${i}` });
+      }
+      const steps = await database.db
+        .select({ caseId: stepInstances.caseId, assigneeId: stepInstances.assigneeId })
+        .from(stepInstances)
+        .where(inArray(stepInstances.caseId, ids));
+      expect(steps.map((s) => s.caseId).sort()).toEqual([...ids].sort());
+      expect(steps.every((s) => s.assigneeId === pelaksana)).toBe(true);
+      const trail = await database.db
+        .select({ caseId: caseEvents.caseId, kind: caseEvents.kind })
+        .from(caseEvents)
+        .where(inArray(caseEvents.caseId, ids));
+      for (const id of ids) expect(trail.filter((e) => e.caseId === id).length).toBeGreaterThan(0);
+      for (const id of ids) {
+        expect(scheduled.some((s) => s.timers.some((t) => t.instanceId === `${id}_1` && t.rung === 0))).toBe(true);
+      }
+    });
+
+    it('files the others of a group when one fails, and that one fails with its own error', async () => {
+      const results = await Promise.allSettled([
+        service.submit({ sopId: 'kilat', unitId: 'u1', body: 'baik 1' }),
+        service.submit({ sopId: 'tiada', unitId: 'u1', body: 'SOP tak dikenal' }),
+        service.submit({ sopId: 'kilat', unitId: 'u1', body: 'pemangku tak dikenal', stakeholderId: 'tiada' }),
+        service.submit({ sopId: 'kilat', unitId: 'u1', body: 'baik 2' }),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+      expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(UnknownSopError);
+      const good = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.caseId] : []));
+      const stored = await database.db.select({ body: cases.body }).from(cases).where(inArray(cases.id, good));
+      expect(stored.map((c) => c.body).sort()).toEqual(['baik 1', 'baik 2']);
+      const [strays] = await database.db
+        .select({ n: count() })
+        .from(cases)
+        .where(inArray(cases.body, ['SOP tak dikenal', 'pemangku tak dikenal']));
+      expect(strays?.n).toBe(0);
+    });
+
+    it('files once when the same idempotency key comes twice side by side, or again after', async () => {
+      const [a, b] = await Promise.all([
+        service.submit({ sopId: 'kilat', unitId: 'u1', body: 'y', idempotencyKey: 'web-456' }),
+        service.submit({ sopId: 'kilat', unitId: 'u1', body: 'y', idempotencyKey: 'web-456' }),
+        service.submit({ sopId: 'kilat', unitId: 'u1', body: 'y', idempotencyKey: 'web-789' }),
+      ]);
+      expect(a?.duplicate).toBe(false);
+      expect(b).toEqual({ ...a, duplicate: true });
+      const again = await Promise.all([
+        service.submit({ sopId: 'kilat', unitId: 'u1', body: 'y', idempotencyKey: 'web-456' }),
+        service.submit({ sopId: 'kilat', unitId: 'u1', body: 'z' }),
+      ]);
+      expect(again[0]).toEqual({ ...a, duplicate: true });
+      const [filed] = await database.db.select({ n: count() }).from(cases).where(eq(cases.body, 'y'));
+      expect(filed?.n).toBe(2);
     });
   });
 
