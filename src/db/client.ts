@@ -120,11 +120,6 @@ function serverPool(url: string, max: number, lost: (err: Error) => void): pg.Po
     max,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     keepAlive: true,
-    // The statements kept prepared (prepareByName) are those whose plan does not depend on their
-    // values, yet Postgres plans each of the first five executions for its values and goes on
-    // doing so where the generic plan's estimate looks dearer: planning was a sixth of its time
-    // during submissions (issue 17).
-    options: '-c plan_cache_mode=force_generic_plan',
     // Queries made while others are unanswered are written at once instead of queued (sendInOrder);
     // one awaited at a time goes as before.
     pipeline: true,
