@@ -9,6 +9,7 @@ import {
   type SendLater,
   type Shaped,
   sendInOrder,
+  surelyRolledBack,
 } from '../db/index.js';
 import type { Logger } from '../log.js';
 import { PerTurn } from '../per-turn.js';
@@ -126,10 +127,13 @@ export class CaseService {
       );
     if (inputs.length === 1) return Promise.all(inputs.map(alone));
     let filed: Array<SubmitResult | null>;
+    const progress = { committing: false };
     try {
-      filed = await this.#submitTogether(inputs);
-    } catch {
-      // Each again alone below, where its own error reaches its caller.
+      filed = await this.#submitTogether(inputs, progress);
+    } catch (err) {
+      // A COMMIT whose answer was lost may have filed them all: filed again, each would be twice.
+      if (progress.committing && !surelyRolledBack(err)) return inputs.map(() => ({ status: 'rejected', reason: err }));
+      // Each again alone, where its own error reaches its caller.
       return Promise.all(inputs.map(alone));
     }
     return Promise.all(
@@ -141,7 +145,10 @@ export class CaseService {
   }
 
   /** Files the inputs in one transaction; null for each whose key was taken (filed alone after). */
-  async #submitTogether(inputs: readonly SubmitInput[]): Promise<Array<SubmitResult | null>> {
+  async #submitTogether(
+    inputs: readonly SubmitInput[],
+    progress: { committing: boolean },
+  ): Promise<Array<SubmitResult | null>> {
     const now = this.#now();
     const year = now.getUTCFullYear();
     const outcome = await pipelinedTransaction(this.deps.db, [], async (tx, _opened, later) => {
@@ -193,6 +200,7 @@ export class CaseService {
         this.deps.log.info({ caseId, sop: sop.id }, 'case submitted');
       }
       const saved = await saveNewCases(tx, items, this.#outbox, later);
+      progress.committing = true;
       return { filed, saved };
     });
     await this.schedule(outcome.saved, null);

@@ -34,6 +34,7 @@ export { discardLine, isLinePaused, listPausedLines, pauseLine, reopenLine } fro
 export { sendInOrder } from './pipeline.js';
 export { type LaterAnswer, pipelinedTransaction, quietly, type SendLater } from './pipelined-transaction.js';
 export { dateOf, prepared, queryRows } from './raw.js';
+export { surelyRolledBack } from './rolled-back.js';
 export {
   adminAccounts,
   adminSessions,
