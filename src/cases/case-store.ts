@@ -623,7 +623,8 @@ function insertAudits(tx: Tx, caseId: string, audits: readonly AuditEntry[]): Sh
 function insertRows(tx: Tx, table: PgTable, rows: ReadonlyArray<Readonly<Record<string, unknown>>>): Shaped {
   const shaped = rows.map((row, i) => placeholdersOf(row, `${i}.`));
   return {
-    shape: `insert ${getTableName(table)} ${shaped.map((r) => r.keys).join(' | ')}`,
+    // Named apart from insertCase's shape, whose one row's values have no index in their names.
+    shape: `insert rows ${getTableName(table)} ${shaped.map((r) => r.keys).join(' | ')}`,
     build: () =>
       tx
         .insert(table)
