@@ -108,9 +108,10 @@ export class CaseService {
   /**
    * Submissions made in the same turn of the event loop are filed together: one transaction, a
    * statement per table for them all (issue 17: a submission's ten statements, each parsed,
-   * executed and answered, were most of its cost; eight filed together send about eleven). Any failure
-   * of the group files each one alone, so a bad one fails by itself; a key already used files
-   * alone after the group, where it finds the case it filed.
+   * executed and answered, were most of its cost; eight filed together send about eleven). A group
+   * that fails files each one alone, so a bad one fails by itself, unless its COMMIT may have gone
+   * through (a lost connection): then each caller gets the error. A key already used files alone
+   * after the group, where it finds the case it filed.
    */
   readonly #submissions = new PerTurn<SubmitInput, PromiseSettledResult<SubmitResult>>(async (inputs) => {
     const groups: Promise<PromiseSettledResult<SubmitResult>[]>[] = [];
