@@ -232,22 +232,40 @@ export async function saveTransition(
     if (e.type === 'assigned') writes.push(stampAssigned(e.officialId, e.at));
   }
 
-  const notices = effects.flatMap((e) => (e.type === 'notify' ? [{ to: e.to, message: messageOf(e) }] : []));
-  const toPeople = notices.flatMap((n) => (n.to.kind === 'admins' ? [] : [{ to: n.to, message: n.message }]));
-  let queued: SavedTransition['messages'];
-  if (later && toPeople.length === notices.length) {
-    for (const write of writes) await later(write);
-    queued = (await insertMessagesLater(toPeople, outbox, later)).queued;
-  } else {
-    queued = await insertMessages(tx, notices, outbox, writes, later);
-  }
-  const timers = effects.flatMap((e) =>
-    e.type === 'timer' ? [{ instanceId: e.instanceId, rung: e.rung, at: e.at, epoch: e.epoch ?? 0 }] : [],
-  );
+  const queued = await writeWithNotices(tx, writes, effects, outbox, later);
+  const timers = timersOf(effects);
   // A window opened by this transition (a closing, or a closing after a reopening) gets its timer.
   const until = after.status === 'closed' ? (after.reopenUntil ?? null) : null;
   const finals = until && until.getTime() !== before?.reopenUntil?.getTime() ? [{ caseId: after.id, at: until }] : [];
   return { messages: queued, timers, finals };
+}
+
+/**
+ * Sends the writes and the outbox rows of the effects' notices. With `later`, both leave with the
+ * COMMIT, the rows finding their recipients' chats themselves, unless a notice goes to a unit's
+ * admins, who are looked up first; without it, the writes go in the round trip that looks up the
+ * recipients' chats.
+ */
+async function writeWithNotices(
+  tx: Tx,
+  writes: ReadonlyArray<SQL | Shaped>,
+  effects: readonly Effect[],
+  outbox: InsertOptions,
+  later: SendLater | undefined,
+): Promise<SavedTransition['messages']> {
+  const notices = effects.flatMap((e) => (e.type === 'notify' ? [{ to: e.to, message: messageOf(e) }] : []));
+  const toPeople = notices.flatMap((n) => (n.to.kind === 'admins' ? [] : [{ to: n.to, message: n.message }]));
+  if (later && toPeople.length === notices.length) {
+    for (const write of writes) await later(write);
+    return (await insertMessagesLater(toPeople, outbox, later)).queued;
+  }
+  return insertMessages(tx, notices, outbox, writes, later);
+}
+
+function timersOf(effects: readonly Effect[]): SavedTransition['timers'] {
+  return effects.flatMap((e) =>
+    e.type === 'timer' ? [{ instanceId: e.instanceId, rung: e.rung, at: e.at, epoch: e.epoch ?? 0 }] : [],
+  );
 }
 
 /** The case row's columns the engine's state decides. */
@@ -333,22 +351,9 @@ export async function saveNewCases(
   }
   for (const [officialId, at] of stamps) writes.push(stampAssigned(officialId, at));
 
-  const notices = items.flatMap(({ effects }) =>
-    effects.flatMap((e) => (e.type === 'notify' ? [{ to: e.to, message: messageOf(e) }] : [])),
-  );
-  const toPeople = notices.flatMap((n) => (n.to.kind === 'admins' ? [] : [{ to: n.to, message: n.message }]));
-  let messages: SavedTransition['messages'];
-  if (later && toPeople.length === notices.length) {
-    for (const write of writes) await later(write);
-    messages = (await insertMessagesLater(toPeople, outbox, later)).queued;
-  } else {
-    messages = await insertMessages(tx, notices, outbox, writes, later);
-  }
-  const timers = items.flatMap(({ effects }) =>
-    effects.flatMap((e) =>
-      e.type === 'timer' ? [{ instanceId: e.instanceId, rung: e.rung, at: e.at, epoch: e.epoch ?? 0 }] : [],
-    ),
-  );
+  const effects = items.flatMap((item) => item.effects);
+  const messages = await writeWithNotices(tx, writes, effects, outbox, later);
+  const timers = timersOf(effects);
   const finals = items.flatMap(({ after }) =>
     after.status === 'closed' && after.reopenUntil ? [{ caseId: after.id, at: after.reopenUntil }] : [],
   );
@@ -447,12 +452,7 @@ export async function saveTimerBatch(
           return send(insert);
         },
   );
-  const timers = simple.flatMap(({ effects }) =>
-    effects.flatMap((e) =>
-      e.type === 'timer' ? [{ instanceId: e.instanceId, rung: e.rung, at: e.at, epoch: e.epoch ?? 0 }] : [],
-    ),
-  );
-  out.push({ messages, timers });
+  out.push({ messages, timers: timersOf(simple.flatMap(({ effects }) => effects)) });
   return out;
 }
 

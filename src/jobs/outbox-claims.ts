@@ -83,15 +83,18 @@ export class BatchedClaims {
   readonly #newestOf = new Map<string, InFlight>();
   #running = false;
   #poll: NodeJS.Timeout | undefined;
+  readonly #claimStatement: ReturnType<typeof claimStatement>;
 
   constructor(
-    private readonly db: Db,
-    private readonly channel: string,
+    db: Db,
+    channel: string,
     /** Older pending messages of a chat are counted up to this many (the worker's wait grows with them). */
-    private readonly olderCountedUpTo: number,
+    olderCountedUpTo: number,
     /** Sends parked at once at most: less than the worker's concurrency, which must fetch their elders. */
     private readonly maxParked: number,
-  ) {}
+  ) {
+    this.#claimStatement = claimStatement(db, channel, olderCountedUpTo);
+  }
 
   /** The message's claim, or why there is none (nothing: the caller looks why). */
   claim(messageId: string): Promise<ClaimResult> {
@@ -195,11 +198,8 @@ export class BatchedClaims {
    * and wait once.
    */
   #claimRows(ids: readonly string[], inFlight: readonly string[]) {
-    this.#claimStatement ??= claimStatement(this.db, this.channel, this.olderCountedUpTo);
     return this.#claimStatement.execute({ batch: ids, excused: [...ids, ...inFlight] });
   }
-
-  #claimStatement: ReturnType<typeof claimStatement> | undefined;
 }
 
 /**
