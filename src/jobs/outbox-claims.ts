@@ -1,18 +1,26 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { messages, pausedLines } from '../db/index.js';
+import { caseFactsColumn, type FactsRow, type RecipientFound, recipientColumn } from '../outbox/index.js';
 
 type MessageRow = typeof messages.$inferSelect;
 
-/** A message this process claimed to send: its row, and its place in its chat's line. */
+/** A message this process claimed to send: its row, what rendering it reads, and its place in its chat's line. */
 export interface Claim {
   readonly row: MessageRow & { readonly address: string };
+  /** Its recipient's language and zone, and its case's facts, read by the claim's statement. */
+  readonly found: ClaimedFacts;
   /** True once the chat's earlier message claimed here went (or was dead-lettered); false if it is held. */
   readonly ready: Promise<boolean>;
   /** Lets the chat's next claimed message go (true) or holds it (false); only the first call counts. */
   pass(passed: boolean): void;
   /** The row is settled (marked sent or dead, or left pending): later claims no longer count on it. */
   release(): void;
+}
+
+export interface ClaimedFacts {
+  readonly recipient: RecipientFound | null;
+  readonly facts: FactsRow | null;
 }
 
 interface InFlight {
@@ -122,13 +130,15 @@ export class BatchedClaims {
       const found = await this.#claimRows(ids, [...this.#inFlight.keys()]);
       const claims = new Map<string, Claim>();
       const unclaimed = new Map<string, Unclaimed>();
-      for (const { row, claimable, paused, olderPending } of found.sort((a, b) => a.row.seq - b.row.seq)) {
+      for (const { row, claimable, paused, olderPending, recipient, facts } of found.sort(
+        (a, b) => a.row.seq - b.row.seq,
+      )) {
         if (!claimable || !row.address) {
           unclaimed.set(row.id, { unclaimed: true, row, paused, olderPending });
           continue;
         }
         const previous = newestOf.get(row.address);
-        const { claim, entry } = this.#track({ ...row, address: row.address }, previous);
+        const { claim, entry } = this.#track({ ...row, address: row.address }, { recipient, facts }, previous);
         newestOf.set(row.address, entry);
         claims.set(row.id, claim);
       }
@@ -166,7 +176,7 @@ export class BatchedClaims {
     return true;
   }
 
-  #track(row: Claim['row'], previous: InFlight | undefined): { claim: Claim; entry: InFlight } {
+  #track(row: Claim['row'], found: ClaimedFacts, previous: InFlight | undefined): { claim: Claim; entry: InFlight } {
     let pass!: (passed: boolean) => void;
     const passed = new Promise<boolean>((resolve) => {
       pass = resolve;
@@ -177,6 +187,7 @@ export class BatchedClaims {
     if (!newest || newest.seq < row.seq) this.#newestOf.set(row.address, entry);
     const claim: Claim = {
       row,
+      found,
       ready: previous && previous.seq < row.seq ? previous.passed : Promise.resolve(true),
       pass,
       release: () => {
@@ -238,6 +249,9 @@ function claimStatement(db: Db, channel: string, olderCountedUpTo: number) {
           where o.channel = ${channel} and o.address = ${own('address')} and o.status = 'pending'
             and o.seq < ${own('seq')}
           limit ${olderCountedUpTo}) older) end`,
+      // What rendering reads, here rather than in statements of their own after the claim.
+      recipient: sql<RecipientFound | null>`case when ${claimable} then ${recipientColumn} end`,
+      facts: sql<FactsRow | null>`case when ${claimable} then ${caseFactsColumn} end`,
     })
     .from(messages)
     .leftJoin(chats, sql`${chat('address')} = ${own('address')}`)

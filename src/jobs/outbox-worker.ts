@@ -6,15 +6,18 @@ import type { Db } from '../db/index.js';
 import { channelLinks, isLinePaused, messages, pauseLine } from '../db/index.js';
 import type { AttachmentLinks } from '../links/index.js';
 import type { Logger } from '../log.js';
-import type { Channel } from '../outbox/index.js';
+import type { Channel, RenderOptions } from '../outbox/index.js';
 import {
   CaseFactsLookup,
   ChannelRateLimitedError,
   ChannelRefusedError,
+  factsOf,
+  localeOf,
   RecipientLocales,
   renderMessage,
 } from '../outbox/index.js';
 import type { Signer } from '../signing.js';
+import { zoneOf } from '../sop/index.js';
 import { BatchedClaims, BUSY, type Claim, type ClaimResult, SentMarks, type Unclaimed } from './outbox-claims.js';
 import { type OutboxJob, outboxQueueName } from './queues.js';
 import type { TimerRush } from './timer-rush.js';
@@ -99,6 +102,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
   const marks = new SentMarks(db, persisting);
   const locales = new RecipientLocales(db, opts.defaultZone);
   const caseFacts = new CaseFactsLookup(db);
+  const fallbackZone = zoneOf(opts.defaultZone);
   // Sends held for a rush of timers go on at once when the worker closes. Each held send listens
   // to it, up to the worker's concurrency: past Node's default of 10 that is no leak.
   const closing = new AbortController();
@@ -204,7 +208,9 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
         await job.moveToDelayed(Date.now() + ORDER_WAIT_MS, token);
         throw new DelayedError();
       }
-      await sendRow(claim.row, job, token, { counted: false, pass: claim.pass });
+      const { recipient, facts } = claim.found;
+      const known = { locale: localeOf(recipient, fallbackZone), facts: facts ? factsOf(facts) : undefined };
+      await sendRow(claim.row, job, token, { counted: false, pass: claim.pass }, known);
     } finally {
       claim.pass(false);
       claim.release();
@@ -217,12 +223,14 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
     job: Job<OutboxJob>,
     token: string | undefined,
     turn: SendTurn = COUNTED_ALONE,
+    known?: RenderOptions['known'],
   ) {
     try {
       await channel.send(
         await renderMessage(db, row, opts.defaultZone, opts.signer, {
           locales,
           cases: caseFacts,
+          ...(known ? { known } : {}),
           ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
           ...(opts.attachmentLinks ? { attachmentLinks: opts.attachmentLinks } : {}),
         }),

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type LatestNote, noteOf } from '../cases/index.js';
 import type { Db } from '../db/index.js';
 import { prepared, queryRows } from '../db/index.js';
@@ -19,7 +19,7 @@ export interface CaseFacts {
   readonly files: readonly CaseFile[];
 }
 
-interface FactsRow {
+export interface FactsRow {
   id: string;
   ticket: string;
   status_secret: string | null;
@@ -44,7 +44,36 @@ export async function caseFactsOf(db: Db, caseIds: readonly string[]): Promise<M
   const ids = [...new Set(caseIds)];
   const rows = await queryRows<FactsRow>(
     db,
-    sql`${prepared}select c.id, c.ticket, c.status_secret, c.category, c.subject, c.body, c.rahasia,
+    sql`${prepared}${factsSelect(sql`c.id = any(${sql.param(ids)}::text[])`)}`,
+  );
+  return new Map(rows.map((r) => [r.id, factsOf(r)]));
+}
+
+/**
+ * The facts of the case a row of `messages` is about, as one json column (null for a message about
+ * no case) of a statement that reads messages: the outbox's claim reads them with the rows it
+ * claims instead of a statement after it.
+ */
+export const caseFactsColumn = sql<FactsRow | null>`(select to_json(f) from (${factsSelect(
+  sql.raw('c.id = "messages"."case_id"'),
+)}) f)`;
+
+/** The facts as a row of `caseFactsColumn` holds them. */
+export function factsOf(r: FactsRow): CaseFacts {
+  return {
+    ticket: r.ticket,
+    statusSecret: r.status_secret,
+    category: r.category,
+    subject: r.subject,
+    body: r.body,
+    reporter: { rahasia: r.rahasia, name: r.name, email: r.email, phone: r.phone, erasedAt: r.erased_at },
+    latestNote: r.note_by === null ? null : noteOf({ note: r.note, name: r.note_by }),
+    files: r.files ?? [],
+  };
+}
+
+function factsSelect(where: SQL): SQL {
+  return sql`select c.id, c.ticket, c.status_secret, c.category, c.subject, c.body, c.rahasia,
           s.name, s.email, s.phone, s.erased_at, n.note, n.note_by,
           (select json_agg(json_build_object('id', a.id, 'name', a.name, 'kelengkapan', a.kelengkapan)
                   order by a.created_at)
@@ -54,23 +83,7 @@ export async function caseFactsOf(db: Db, caseIds: readonly string[]): Promise<M
         left join lateral (
           select e.note, o.name as note_by from case_events e join officials o on o.id = e.actor
           where e.case_id = c.id and e.note is not null order by e.id desc limit 1) n on true
-        where c.id = any(${sql.param(ids)}::text[])`,
-  );
-  return new Map(
-    rows.map((r) => [
-      r.id,
-      {
-        ticket: r.ticket,
-        statusSecret: r.status_secret,
-        category: r.category,
-        subject: r.subject,
-        body: r.body,
-        reporter: { rahasia: r.rahasia, name: r.name, email: r.email, phone: r.phone, erasedAt: r.erased_at },
-        latestNote: r.note_by === null ? null : noteOf({ note: r.note, name: r.note_by }),
-        files: r.files ?? [],
-      },
-    ]),
-  );
+        where ${where}`;
 }
 
 /** caseFactsOf for the messages rendered in the same turn of the event loop: one statement for them all. */

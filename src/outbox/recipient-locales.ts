@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { cases, type messages, officials, stakeholders, units } from '../db/index.js';
 import { isLanguage, type Language } from '../i18n/index.js';
@@ -51,19 +51,42 @@ export async function localesOf(db: Db, rows: readonly Addressed[], defaultZone:
   const official = new Map(staff.map((o) => [o.id, o]));
   const language = new Map(people.map((s) => [s.id, s.language]));
   const caseZone = new Map(caseUnits.map((c) => [c.id, c.zone]));
-  const languageOf = (value: string | null | undefined): Language => (value && isLanguage(value) ? value : 'id');
   return rows.map((row) => {
-    if (row.recipientKind === 'official') {
-      const o = official.get(row.recipientId);
-      return { language: languageOf(o?.language), zone: o ? zoneOf(o.zone) : fallbackZone };
-    }
+    if (row.recipientKind === 'official') return localeOf(official.get(row.recipientId) ?? null, fallbackZone);
     if (row.recipientKind === 'stakeholder') {
       const zone = row.caseId ? caseZone.get(row.caseId) : undefined;
-      return { language: languageOf(language.get(row.recipientId)), zone: zone ? zoneOf(zone) : fallbackZone };
+      return localeOf({ language: language.get(row.recipientId) ?? null, zone: zone ?? null }, fallbackZone);
     }
-    return { language: 'id', zone: fallbackZone };
+    return localeOf(null, fallbackZone);
   });
 }
+
+/** What was found of a recipient: their language, and the zone of their unit (an official) or of their case's. */
+export interface RecipientFound {
+  readonly language: string | null;
+  readonly zone: string | null;
+}
+
+/** The locale of a recipient from what was found of them: Indonesian and `fallbackZone` (zoneOf's) where nothing was. */
+export function localeOf(found: RecipientFound | null, fallbackZone: string): Locale {
+  return {
+    language: found?.language && isLanguage(found.language) ? found.language : 'id',
+    zone: found?.zone ? zoneOf(found.zone) : fallbackZone,
+  };
+}
+
+/**
+ * localesOf's look-up as one json column (a RecipientFound, null for anyone else) of a statement
+ * that reads messages: the outbox's claim reads it with the rows it claims.
+ */
+export const recipientColumn = sql<RecipientFound | null>`case "messages"."recipient_kind"
+  when 'official' then (
+    select json_build_object('language', o.language, 'zone', u.time_zone)
+    from officials o join units u on u.id = o.unit_id where o.id = "messages"."recipient_id")
+  when 'stakeholder' then json_build_object(
+    'language', (select s.language from stakeholders s where s.id = "messages"."recipient_id"),
+    'zone', (select u.time_zone from cases c join units u on u.id = c.unit_id where c.id = "messages"."case_id"))
+  end`;
 
 /**
  * localesOf for the messages rendered in the same turn of the event loop (the sends of one

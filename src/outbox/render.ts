@@ -31,6 +31,8 @@ export interface RenderOptions {
   readonly locales?: RecipientLocales;
   /** Looks up the cases of messages rendered together at once; without it, each on its own. */
   readonly cases?: CaseFactsLookup;
+  /** The recipient's locale and the case's facts, read already (with the outbox's claim): no look-up at all. */
+  readonly known?: { readonly locale: Locale; readonly facts: CaseFacts | undefined };
 }
 
 /** Renders an outbox row in its recipient's language, with times in the recipient's zone. */
@@ -41,9 +43,9 @@ export async function renderMessage(
   signer: Signer,
   opts: RenderOptions = {},
 ): Promise<OutgoingMessage> {
-  const { language, zone } = opts.locales
-    ? await opts.locales.of(row)
-    : ((await localesOf(db, [row], defaultZone))[0] as Locale);
+  const { language, zone } =
+    opts.known?.locale ??
+    (opts.locales ? await opts.locales.of(row) : ((await localesOf(db, [row], defaultZone))[0] as Locale));
   const params: Record<string, string> = { ...row.params };
   if (params.due) params.due = dueText(params, language, zone);
   if (params.until) params.until = formatIsoMoment(params.until, language, zone);
@@ -53,7 +55,9 @@ export async function renderMessage(
   // The case's facts this message shows (its step summary, its status link), read in one statement.
   const facts =
     row.caseId && (stepMessage || byEmail || row.template === 'case.received')
-      ? await caseFactsFor(db, row.caseId, opts.cases)
+      ? opts.known
+        ? opts.known.facts
+        : await caseFactsFor(db, row.caseId, opts.cases)
       : undefined;
   if (row.caseId && stepMessage) Object.assign(params, stepLead(row, row.caseId, facts, language));
   let text = t(language, row.template, params);
