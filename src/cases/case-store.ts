@@ -8,6 +8,7 @@ import {
   type InsertOptions,
   insertMessages,
   insertMessagesLater,
+  placeholderRows,
   placeholdersOf,
   prepared,
   type QueuedMessage,
@@ -621,16 +622,17 @@ function insertAudits(tx: Tx, caseId: string, audits: readonly AuditEntry[]): Sh
 
 /** Rows of one table in one insert, each row's values named by its index; the shape has each row's keys. */
 function insertRows(tx: Tx, table: PgTable, rows: ReadonlyArray<Readonly<Record<string, unknown>>>): Shaped {
-  const shaped = rows.map((row, i) => placeholdersOf(row, `${i}.`));
+  const shaped = placeholderRows(rows);
   return {
-    // Named apart from insertCase's shape, whose one row's values have no index in their names.
-    shape: `insert rows ${getTableName(table)} ${shaped.map((r) => r.keys).join(' | ')}`,
+    // Named apart from insertCase's shape, whose one row's values are named without their row.
+    shape: `insert rows ${getTableName(table)} ${shaped.keys}`,
     build: () =>
       tx
         .insert(table)
-        .values(shaped.map((r) => r.placeholders()) as never)
+        .values(shaped.placeholders() as never)
         .getSQL(),
-    values: Object.assign({}, ...shaped.map((r) => r.values)),
+    values: {},
+    rows,
   };
 }
 

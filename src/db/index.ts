@@ -68,5 +68,5 @@ export {
   whatsappAuth,
   whatsappContacts,
 } from './schema.js';
-export { placeholdersOf, type Shaped } from './shaped.js';
+export { placeholderRows, placeholdersOf, type Shaped } from './shaped.js';
 export { ensureDefaultUnit } from './units.js';
