@@ -52,6 +52,8 @@ export interface AppOptions {
   readonly now?: () => Date;
   /** First retry delay of failed sends and timers (tests shorten it); default 2000 ms. */
   readonly retryDelayMs?: number;
+  /** How long a commit's messages sent at once are left to this process before their handover queues them (tests shorten it). */
+  readonly handoverAfterMs?: number;
   /** Start the timer and outbox workers even when ROLE says otherwise (tests). */
   readonly workers?: boolean;
 }
@@ -132,6 +134,7 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
     connection,
     prefix,
     ...(opts.retryDelayMs ? { retryDelayMs: opts.retryDelayMs } : {}),
+    ...(opts.handoverAfterMs ? { handoverAfterMs: opts.handoverAfterMs } : {}),
   });
   // Email reaches reporters no chat can; without SMTP_URL nothing is sent and the console says so.
   const email = config.SMTP_URL ? new EmailChannel({ url: config.SMTP_URL, from: config.MAIL_FROM }) : null;
@@ -213,6 +216,7 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
       onLinePaused,
       attachmentLinks,
       rush,
+      queues,
     });
 
   const workers: Worker[] = [];

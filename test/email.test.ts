@@ -98,15 +98,20 @@ async function toStepSix(caseId: string): Promise<void> {
 
 const mailsTo = (email: string) => smtp.mails.filter((m) => m.to.includes(email));
 
+/**
+ * The web chat's row was sent and what follows its send (whether it goes by email instead) is done:
+ * no job of the web chat's is left (its own job, or the handover of a send made at once, is
+ * removed after that).
+ */
 async function webRowDone(caseId: string, template: string): Promise<string> {
   return eventually(`the web chat's ${template} to be handled`, async () => {
     const [row] = await database.db
       .select()
       .from(messages)
       .where(and(eq(messages.caseId, caseId), eq(messages.channel, 'web'), eq(messages.template, template)));
-    if (!row) return null;
-    const job = await app.queues.outbox('web').getJob(row.id);
-    return (await job?.getState()) === 'completed' ? row.id : null;
+    if (row?.status !== 'sent') return null;
+    const left = await app.queues.outbox('web').getJobCounts('waiting', 'delayed', 'active');
+    return Object.values(left).every((n) => n === 0) ? row.id : null;
   });
 }
 

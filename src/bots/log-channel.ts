@@ -11,7 +11,12 @@ export class LogChannel implements Channel {
 
   constructor(
     private readonly log: Logger,
-    readonly limits: ChannelLimits = { perSecond: 10_000, perChatIntervalMs: 0, yieldsToTimers: true },
+    readonly limits: ChannelLimits = {
+      perSecond: 10_000,
+      perChatIntervalMs: 0,
+      yieldsToTimers: true,
+      sendsAtOnce: true,
+    },
   ) {}
 
   async send(message: OutgoingMessage): Promise<void> {

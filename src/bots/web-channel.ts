@@ -22,7 +22,7 @@ export class WebChannel implements Channel {
   // chat and address). A low cap here hurt: BullMQ's limiter counts every job it hands out, those
   // put back behind their chat's older messages too, and after a Postgres restart a backlog of
   // web replies went out at under 500 a second, for over a minute.
-  readonly limits: ChannelLimits = { perSecond: 10_000, perChatIntervalMs: 0 };
+  readonly limits: ChannelLimits = { perSecond: 10_000, perChatIntervalMs: 0, sendsAtOnce: true };
 
   constructor(
     private readonly publisher: Redis,

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/index.js';
 import { channelLinks, isLinePaused, messages, pauseLine } from '../db/index.js';
@@ -19,7 +19,7 @@ import {
 import type { Signer } from '../signing.js';
 import { zoneOf } from '../sop/index.js';
 import { BatchedClaims, BUSY, type Claim, type ClaimResult, SentMarks, type Unclaimed } from './outbox-claims.js';
-import { type OutboxJob, outboxQueueName } from './queues.js';
+import { HANDOVER_JOB, type HandoverJob, type JobQueues, type OutboxJob, outboxQueueName } from './queues.js';
 import type { TimerRush } from './timer-rush.js';
 
 export interface OutboxWorkerOptions {
@@ -51,6 +51,12 @@ export interface OutboxWorkerOptions {
    * waits: its sends cost little, and the time it waited would be lost from the platform's own cap.
    */
   readonly rush?: TimerRush;
+  /**
+   * The service's queues: on a channel whose sends are quick and local (ChannelLimits.sendsAtOnce),
+   * the worker sends the messages this process commits at once, without a job each (see
+   * InstantSender), and a handover job queues what such sends left. Default none: a job each.
+   */
+  readonly queues?: Pick<JobQueues, 'addMessage' | 'sendAtOnce'>;
 }
 
 export interface PausedLineNews {
@@ -88,7 +94,7 @@ const ORDER_WAIT_STEPS = 100;
  * Sends outbox rows through one channel. The row is the truth: a job for a row already sent does
  * nothing, so a job run twice (a crash between send and ack) does not send twice in the common case.
  */
-export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> {
+export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob | HandoverJob> {
   const { db, channel, log } = opts;
   const chatGapKey = (address: string) => `${opts.prefix}:chatgap:${channel.name}:${address}`;
   const concurrency =
@@ -108,22 +114,24 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
   const closing = new AbortController();
   setMaxListeners(concurrency, closing.signal);
 
-  const worker = new Worker<OutboxJob>(
+  const worker = new Worker<OutboxJob | HandoverJob>(
     outboxQueueName(channel.name),
     async (job, token) => {
+      if (job.name === HANDOVER_JOB) return await handOver(job.data as HandoverJob);
       if (opts.rush && channel.limits.yieldsToTimers) await opts.rush.over(MAX_YIELD_MS, closing.signal);
       // On a channel with no gap between a chat's messages, the usual case is claimed with the sends
       // running beside it, in one statement. Anything else is looked at below: by the claim's
       // statement, which says why a message may not go, else by statements of its own.
       let seen: Unclaimed | undefined;
       if (claims) {
-        let claim = await claims.claim(job.data.messageId);
+        const { messageId } = job.data as OutboxJob;
+        let claim = await claims.claim(messageId);
         // Behind older messages of its chat whose sends have not begun here (their jobs are still
         // being handed out), it asks again with the next claims before going back to the queue: put
         // back, it held up every later message of its chat in turn, and each went back too (issue 17).
         for (let asked = 1; asked < CLAIM_TRIES && isBehind(claim); asked++) {
           await new Promise((resolve) => setTimeout(resolve, CLAIM_AGAIN_MS));
-          claim = await claims.claim(job.data.messageId);
+          claim = await claims.claim(messageId);
         }
         if (claim === BUSY) {
           await job.moveToDelayed(Date.now() + ORDER_WAIT_MS, token);
@@ -133,8 +141,9 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
         seen = claim;
       }
 
-      const row = seen ? seen.row : (await db.select().from(messages).where(eq(messages.id, job.data.messageId)))[0];
-      if (!row) throw new UnrecoverableError(`no outbox row ${job.data.messageId}`);
+      const { messageId } = job.data as OutboxJob;
+      const row = seen ? seen.row : (await db.select().from(messages).where(eq(messages.id, messageId)))[0];
+      if (!row) throw new UnrecoverableError(`no outbox row ${messageId}`);
       if (row.status !== 'pending' || !row.address) return;
       // Its line is paused behind a message that failed for good: it waits, unsent, for the admin's
       // retry of the whole line (which queues it again) or discard.
@@ -202,15 +211,13 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
    * failed, or must wait), this one waits too, unsent: the order is kept. A claim only reads the
    * row, so the attempt is counted with the row's outcome.
    */
-  async function sendClaimed(claim: Claim, job: Job<OutboxJob>, token: string | undefined) {
+  async function sendClaimed(claim: Claim, job: Job<OutboxJob | HandoverJob>, token: string | undefined) {
     try {
       if (!(await claim.ready)) {
         await job.moveToDelayed(Date.now() + ORDER_WAIT_MS, token);
         throw new DelayedError();
       }
-      const { recipient, facts } = claim.found;
-      const known = { locale: localeOf(recipient, fallbackZone), facts: facts ? factsOf(facts) : undefined };
-      await sendRow(claim.row, job, token, { counted: false, pass: claim.pass }, known);
+      await sendRow(claim.row, job, token, { counted: false, pass: claim.pass }, knownOf(claim));
     } finally {
       claim.pass(false);
       claim.release();
@@ -220,21 +227,13 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
   /** Sends a row and marks it sent, counting its attempt; a refusal or an error is recorded on it. */
   async function sendRow(
     row: typeof messages.$inferSelect & { address: string },
-    job: Job<OutboxJob>,
+    job: Job<OutboxJob | HandoverJob>,
     token: string | undefined,
     turn: SendTurn = COUNTED_ALONE,
     known?: RenderOptions['known'],
   ) {
     try {
-      await channel.send(
-        await renderMessage(db, row, opts.defaultZone, opts.signer, {
-          locales,
-          cases: caseFacts,
-          ...(known ? { known } : {}),
-          ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
-          ...(opts.attachmentLinks ? { attachmentLinks: opts.attachmentLinks } : {}),
-        }),
-      );
+      await channel.send(await render(row, known));
     } catch (err) {
       if (!turn.counted) {
         await db
@@ -247,14 +246,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
         throw new DelayedError();
       }
       if (err instanceof ChannelRefusedError) {
-        // The link goes first: whoever sees the message dead sees the chat marked unreachable too.
-        if (err.addressGone) {
-          await db
-            .update(channelLinks)
-            .set({ active: false, lastError: err.message })
-            .where(and(eq(channelLinks.channel, channel.name), eq(channelLinks.address, row.address)));
-        }
-        await markDead(db, row.id, err.message);
+        await refused(row, err);
         turn.pass(true);
         throw new UnrecoverableError(err.message);
       }
@@ -265,24 +257,129 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob> 
       throw err;
     }
     turn.pass(true);
+    await sent(row, turn.counted ? 0 : 1);
+  }
+
+  function render(row: typeof messages.$inferSelect, known: RenderOptions['known']) {
+    return renderMessage(db, row, opts.defaultZone, opts.signer, {
+      locales,
+      cases: caseFacts,
+      ...(known ? { known } : {}),
+      ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+      ...(opts.attachmentLinks ? { attachmentLinks: opts.attachmentLinks } : {}),
+    });
+  }
+
+  /** What a claim read for rendering, as render takes it. */
+  function knownOf(claim: Claim): RenderOptions['known'] {
+    const { recipient, facts } = claim.found;
+    return { locale: localeOf(recipient, fallbackZone), facts: facts ? factsOf(facts) : undefined };
+  }
+
+  /** Marks a row sent, adding `attempts`; and tells of a stakeholder it did not reach. */
+  async function sent(row: Claim['row'], attempts: number): Promise<void> {
     // Sent: a database that is away this moment (a restart) must not turn it into a second send.
-    await marks.sent(row.id, new Date(), turn.counted ? 0 : 1);
+    await marks.sent(row.id, new Date(), attempts);
     // The web chat keeps the message in its history, but nobody sees it until the page is opened again.
     if (row.recipientKind === 'stakeholder' && channel.reaches && !(await channel.reaches(row.address))) {
       await opts.onUnreached?.(row.id);
     }
   }
 
-  worker.on('failed', (job: Job<OutboxJob> | undefined, err) => {
+  /** Dead-letters a row the channel refused for good. */
+  async function refused(row: Claim['row'], err: ChannelRefusedError): Promise<void> {
+    // The link goes first: whoever sees the message dead sees the chat marked unreachable too.
+    if (err.addressGone) {
+      await db
+        .update(channelLinks)
+        .set({ active: false, lastError: err.message })
+        .where(and(eq(channelLinks.channel, channel.name), eq(channelLinks.address, row.address)));
+    }
+    await markDead(db, row.id, err.message);
+  }
+
+  /**
+   * Sends a message this process committed, without a job (InstantSender): SETTLED when it was sent,
+   * dead-lettered, or has nothing to send; FAILED when its send failed (its attempt counted);
+   * WAITING when its chat waits on older messages, or on the one before it here, which was held.
+   */
+  async function sendAtOnce(messageId: string, batched: BatchedClaims): Promise<AtOnce> {
+    const claim = await batched.claim(messageId);
+    // Its own job is sending it here already.
+    if (claim === BUSY) return SETTLED;
+    if ('unclaimed' in claim) return isBehind(claim) ? WAITING : SETTLED;
+    try {
+      if (!(await claim.ready)) return WAITING;
+      try {
+        await channel.send(await render(claim.row, knownOf(claim)));
+      } catch (err) {
+        if (err instanceof ChannelRefusedError) {
+          await refused(claim.row, err);
+          claim.pass(true);
+          await opts.onUnreached?.(messageId);
+          return SETTLED;
+        }
+        await db
+          .update(messages)
+          .set({ attempts: sql`${messages.attempts} + 1`, lastError: (err as Error).message })
+          .where(eq(messages.id, messageId));
+        return FAILED;
+      }
+      claim.pass(true);
+      await sent(claim.row, 1);
+      return SETTLED;
+    } finally {
+      claim.pass(false);
+      claim.release();
+    }
+  }
+
+  /** A handover whose process did not see its sends through: a send job for each message still pending. */
+  async function handOver({ messageIds }: HandoverJob): Promise<void> {
+    if (!opts.queues) return;
+    const pending = await db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(inArray(messages.id, [...messageIds]), eq(messages.status, 'pending')));
+    await Promise.all(pending.map((m) => opts.queues?.addMessage(m.id, channel.name)));
+  }
+
+  if (claims && channel.limits.sendsAtOnce && opts.queues) {
+    const batched = claims;
+    let inFlight = 0;
+    opts.queues.sendAtOnce(channel.name, {
+      room() {
+        const yielding = channel.limits.yieldsToTimers && opts.rush?.on;
+        return closing.signal.aborted || yielding ? 0 : concurrency - inFlight;
+      },
+      async send(ids) {
+        inFlight += ids.length;
+        try {
+          const outcomes = await Promise.all(ids.map((id) => sendAtOnce(id, batched)));
+          return ids.flatMap((id, i) => (outcomes[i] === SETTLED ? [] : [{ id, failed: outcomes[i] === FAILED }]));
+        } finally {
+          inFlight -= ids.length;
+        }
+      },
+    });
+    worker.once('closing', () => opts.queues?.sendAtOnce(channel.name, undefined));
+  }
+
+  worker.on('failed', (job: Job<OutboxJob | HandoverJob> | undefined, err) => {
     if (!job) return;
+    if (job.name === HANDOVER_JOB) {
+      // Its messages wait for the reconciler, which queues every pending message without a job.
+      log.warn({ channel: channel.name, attempt: job.attemptsMade, err: err.message }, 'handover failed');
+      return;
+    }
+    const { messageId } = job.data as OutboxJob;
     const refused = err instanceof UnrecoverableError;
     const exhausted = refused || job.attemptsMade >= (job.opts.attempts ?? 1);
     log.warn(
-      { messageId: job.data.messageId, channel: channel.name, attempt: job.attemptsMade, exhausted, err: err.message },
+      { messageId, channel: channel.name, attempt: job.attemptsMade, exhausted, err: err.message },
       'send failed',
     );
     if (!exhausted) return;
-    const { messageId } = job.data;
     // Refused for good: this message alone is dead, and the ones after it may go.
     // Failed past its retries: the chat is in trouble, so its line stops here to keep the order.
     const settle = refused
@@ -319,6 +416,12 @@ function isBehind(claim: ClaimResult): boolean {
     claim !== BUSY && 'unclaimed' in claim && claim.row?.status === 'pending' && !claim.paused && claim.olderPending > 0
   );
 }
+
+/** How a message sent at once ended: see sendAtOnce. */
+const SETTLED = 'settled';
+const FAILED = 'failed';
+const WAITING = 'waiting';
+type AtOnce = typeof SETTLED | typeof FAILED | typeof WAITING;
 
 /** A send's place in its chat's line: whether its attempt is counted yet, and how it lets the next one go. */
 interface SendTurn {

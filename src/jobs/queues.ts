@@ -31,6 +31,39 @@ export interface OutboxJob {
   readonly messageId: string;
 }
 
+/**
+ * The messages one commit gave a channel that sends them at once in the process that committed
+ * them (InstantSender). Removed once they went; run only when they did not (the process died, or
+ * Redis was away for the removal), it queues a send job for each still pending.
+ */
+export interface HandoverJob {
+  readonly messageIds: readonly string[];
+}
+export const HANDOVER_JOB = 'handover';
+
+/** How long a commit's messages are left to its process before the handover job queues them itself. */
+export const HANDOVER_AFTER_MS = 10_000;
+
+/**
+ * Sends the messages a commit of this process gave its channel, without a job each: a job's add,
+ * fetch and completion were about half of a submission's cost (issue 17, where each submission
+ * gives two messages). The outbox worker of a channel whose sends are quick and local (the log,
+ * the web chat) is one.
+ */
+export interface InstantSender {
+  /**
+   * How many more it takes now: none while its worker closes or a rush of timers it yields to is
+   * fired, and no more than its worker's concurrency in flight. The others get a job each.
+   */
+  room(): number;
+  /**
+   * Sends them, each chat's in order; resolves with those it did not settle, which need a job each:
+   * `failed` when its send failed (its job waits the first retry's delay), else it waits on its
+   * chat's older messages.
+   */
+  send(messageIds: readonly string[]): Promise<Array<{ readonly id: string; readonly failed: boolean }>>;
+}
+
 export const TIMERS_QUEUE = 'timers';
 export const outboxQueueName = (channel: string) => `outbox-${channel}`;
 
@@ -40,9 +73,12 @@ export interface QueueSettings {
   readonly prefix: string;
   /** First retry delay of a failed send or timer, doubled at each attempt; default 2000 ms. */
   readonly retryDelayMs?: number;
+  /** How long a commit's messages sent at once are left to this process before their handover queues them; default HANDOVER_AFTER_MS. */
+  readonly handoverAfterMs?: number;
 }
 
-const KEEP = { removeOnComplete: { age: 7 * 24 * 3600, count: 100_000 }, removeOnFail: { age: 30 * 24 * 3600 } };
+const KEEP_FAILED = { removeOnFail: { age: 30 * 24 * 3600 } };
+const KEEP = { removeOnComplete: { age: 7 * 24 * 3600, count: 100_000 }, ...KEEP_FAILED };
 
 /**
  * How long queuing after a commit may take. BullMQ's connection waits for Redis for ever (it
@@ -54,6 +90,9 @@ const ADD_TIMEOUT_MS = 1000;
 export class JobQueues implements AfterCommit {
   readonly timers: Queue<TimersQueueJob>;
   readonly #outbox = new Map<string, Queue<OutboxJob>>();
+  readonly #instant = new Map<string, InstantSender>();
+  /** Instant sends not finished yet: close() waits for them, so their handovers are removed. */
+  readonly #sending = new Set<Promise<void>>();
   readonly #backoff: { type: 'exponential'; delay: number };
   /**
    * Jobs added in the same turn of the event loop (the submissions committed together, the
@@ -125,17 +164,85 @@ export class JobQueues implements AfterCommit {
     );
   }
 
-  async addMessage(messageId: string, channel: string): Promise<void> {
-    await this.#bounded(() => this.#sendJob(messageId, channel));
+  async addMessage(messageId: string, channel: string, delayMs = 0): Promise<void> {
+    await this.#bounded(() => this.#sendJob(messageId, channel, delayMs));
   }
 
-  #sendJob(messageId: string, channel: string): Promise<unknown> {
+  #sendJob(messageId: string, channel: string, delayMs = 0): Promise<unknown> {
     return this.#adds.of({
       queue: this.outbox(channel) as Queue,
       name: 'send',
       data: { messageId },
-      opts: { jobId: messageId, attempts: 8, backoff: this.#backoff, ...KEEP },
+      opts: {
+        jobId: messageId,
+        attempts: 8,
+        backoff: this.#backoff,
+        ...KEEP,
+        ...(delayMs > 0 ? { delay: delayMs } : {}),
+      },
     });
+  }
+
+  /** The channel's committed messages go to `sender` instead of a job each; undefined stops it. */
+  sendAtOnce(channel: string, sender: InstantSender | undefined): void {
+    if (sender) this.#instant.set(channel, sender);
+    else this.#instant.delete(channel);
+  }
+
+  /**
+   * Of the committed messages, sends those of a channel this process sends at once (InstantSender),
+   * with one handover job per channel for them, due later; the others are returned, to be queued a
+   * job each. What the sender leaves (a send that failed, a chat waiting on older messages) gets
+   * its job then, and the handover is removed. The handover is the job the commit is safe with:
+   * if this process dies before the sends are done, it queues the rest. The promises are the
+   * handovers' adds.
+   */
+  #sendAtOnce<M extends { id: string; channel: string }>(
+    messages: readonly M[],
+  ): { rest: M[]; handovers: Array<Promise<void>> } {
+    const rest: M[] = [];
+    const atOnce = new Map<string, string[]>();
+    const room = new Map<string, number>();
+    for (const m of messages) {
+      const left = room.get(m.channel) ?? this.#instant.get(m.channel)?.room() ?? 0;
+      room.set(m.channel, left - 1);
+      if (left > 0) atOnce.set(m.channel, [...(atOnce.get(m.channel) ?? []), m.id]);
+      else rest.push(m);
+    }
+    const handovers: Array<Promise<void>> = [];
+    for (const [channel, ids] of atOnce) {
+      const sender = this.#instant.get(channel) as InstantSender;
+      const jobId = `${HANDOVER_JOB}_${ids[0]}`;
+      const handover = this.#bounded(() =>
+        this.#adds.of({
+          queue: this.outbox(channel) as Queue,
+          name: HANDOVER_JOB,
+          data: { messageIds: ids },
+          opts: {
+            jobId,
+            delay: this.settings.handoverAfterMs ?? HANDOVER_AFTER_MS,
+            attempts: 8,
+            backoff: this.#backoff,
+            removeOnComplete: true,
+            ...KEEP_FAILED,
+          },
+        }),
+      );
+      handovers.push(handover);
+      const sending = sender
+        .send(ids)
+        .then(async (left) => {
+          await handover;
+          // A failed send is tried again after the first retry's wait, as its job would have been.
+          await Promise.all(left.map((m) => this.addMessage(m.id, channel, m.failed ? this.#backoff.delay : 0)));
+          await this.outbox(channel).remove(jobId);
+        })
+        // Whatever did not happen here, the handover (or, without it, the reconciler) does later.
+        .catch(() => {})
+        .finally(() => this.#sending.delete(sending));
+      this.#sending.add(sending);
+    }
+    return { rest, handovers };
   }
 
   /**
@@ -193,12 +300,13 @@ export class JobQueues implements AfterCommit {
   }
 
   async schedule(saved: SavedTransition): Promise<void> {
-    const messages = await saved.messages;
+    const { rest, handovers } = this.#sendAtOnce(await saved.messages);
     await Promise.all([
+      ...handovers,
       ...saved.timers.map((t) =>
         this.addTimer(caseIdOf(t.instanceId), t.instanceId, t.rung, t.at, Date.now(), t.epoch ?? 0),
       ),
-      ...messages.map((m) => this.addMessage(m.id, m.channel)),
+      ...rest.map((m) => this.addMessage(m.id, m.channel)),
       ...(saved.finals ?? []).map((f) => this.addFinal(f.caseId, f.at)),
     ]);
   }
@@ -210,12 +318,14 @@ export class JobQueues implements AfterCommit {
   async scheduleMany(saved: readonly SavedTransition[], now = Date.now()): Promise<void> {
     const timers = saved.flatMap((s) => s.timers);
     const byChannel = new Map<string, string[]>();
-    for (const m of (await Promise.all(saved.map((s) => s.messages))).flat()) {
+    const { rest, handovers } = this.#sendAtOnce((await Promise.all(saved.map((s) => s.messages))).flat());
+    for (const m of rest) {
       const ids = byChannel.get(m.channel) ?? [];
       ids.push(m.id);
       byChannel.set(m.channel, ids);
     }
     await Promise.all([
+      ...handovers,
       timers.length === 0
         ? undefined
         : this.#bounded(
@@ -261,6 +371,7 @@ export class JobQueues implements AfterCommit {
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.#sending);
     await Promise.all(this.allQueues().map((q) => q.close()));
   }
 }

@@ -22,6 +22,12 @@ export interface ChannelLimits {
    * chat platforms' replies go out at once.
    */
   readonly yieldsToTimers?: boolean;
+  /**
+   * Its send is quick and needs nothing outside this process's reach (the log, the web chat): the
+   * process that commits a message sends it at once instead of queuing a job for it (see
+   * InstantSender). Default false: a platform with its own pace and errors gets a job each.
+   */
+  readonly sendsAtOnce?: boolean;
 }
 
 /** A way of reaching people. Adapters carry messages; they never decide anything. */
