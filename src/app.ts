@@ -344,6 +344,7 @@ export async function startApp(config: Config, log: Logger, opts: AppOptions = {
       keyspace?.stop();
       databaseLoss?.stop();
       for (const a of started) await a.stop();
+      await cases.drain();
       // A worker closed while still starting can leave a command behind on the shared connection.
       await Promise.all(workers.map((w) => w.waitUntilReady().catch(() => {})));
       // Worker.close waits for the jobs in hand: none is left half-done.

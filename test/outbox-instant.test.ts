@@ -120,6 +120,7 @@ describe('a channel whose sends are quick and local', () => {
       },
     });
     const { caseId } = await submit(current, 7);
+    await current.cases.drain();
     expect((await jobsOf(current)).map((j) => j.name)).toEqual([HANDOVER_JOB]);
     const rows = await eventually('both messages sent by their own jobs', async () => {
       const found = await rowsOf([caseId]);

@@ -204,7 +204,7 @@ export class CaseService {
       progress.committing = true;
       return { filed, saved };
     });
-    await this.schedule(outcome.saved, null);
+    this.#afterSubmit(outcome.saved);
     return outcome.filed;
   }
 
@@ -215,8 +215,27 @@ export class CaseService {
     const outcome = await pipelinedTransaction(this.deps.db, [], (tx, _opened, later) =>
       this.submitIn(tx, input, now, later),
     );
-    if (outcome.saved) await this.schedule(outcome.saved, outcome.caseId);
+    if (outcome.saved) this.#afterSubmit(outcome.saved, outcome.caseId);
     return { caseId: outcome.caseId, ticket: outcome.ticket, duplicate: outcome.duplicate };
+  }
+
+  /**
+   * Queues what a submission scheduled without its caller waiting: the case is committed, and its
+   * ticket is all the caller needs. Waited for, the queuing's round trip to Redis was a sixth of a
+   * submission's time (issue 17); a failure was only logged then too, and the reconciler queues
+   * from the rows what it missed. `drain` waits for those still going.
+   */
+  #afterSubmit(saved: SavedTransition, caseId: string | null = null): void {
+    const queuing = this.schedule(saved, caseId);
+    this.#queuing.add(queuing);
+    void queuing.finally(() => this.#queuing.delete(queuing));
+  }
+
+  readonly #queuing = new Set<Promise<void>>();
+
+  /** Resolves once what submissions scheduled is queued (or left to the reconciler): before the queues close. */
+  async drain(): Promise<void> {
+    await Promise.all(this.#queuing);
   }
 
   /**
