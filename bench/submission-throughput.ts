@@ -63,8 +63,8 @@ const DRAIN_MS = 60_000;
 /**
  * Case submissions end to end: CaseService.submit on a running app (workers on) over a fresh
  * Postgres database, each a transaction with ticket number, engine transition, step, audit and
- * outbox rows, then the timer and send jobs queued in Redis. The outbox worker sends the
- * resulting messages through the log channel at the same time, as it would in service.
+ * outbox rows, then the timer job queued in Redis and the messages sent through the log channel
+ * by the same process (at once, with a handover job per commit), as it would in service.
  */
 export async function measureSubmissionThroughput(opts: SubmissionThroughputOptions): Promise<SubmissionThroughput> {
   const database = await freshDatabase();
