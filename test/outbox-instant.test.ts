@@ -108,6 +108,27 @@ describe('a channel whose sends are quick and local', () => {
     expect(channel.sent.map((m) => m.id).sort()).toEqual(rows.map((r) => r.id).sort());
   });
 
+  it('sends nothing at once while an admin has paused the channel’s queue: the messages wait in it', async () => {
+    const channel = new QuickChannel();
+    app = await testApp(database, config, { channels: [channel] });
+    const current = app;
+    await current.queues.outbox('quick').pause();
+    // The worker looks about every second.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const { caseId } = await submit(current, 8);
+    await current.cases.drain();
+    const rows = await rowsOf([caseId]);
+    expect(rows).toHaveLength(2);
+    const waiting = await current.queues.outbox('quick').getJobs(['paused', 'waiting']);
+    expect(waiting.map((j) => j.id).sort()).toEqual(rows.map((r) => r.id).sort());
+    expect(channel.sent).toHaveLength(0);
+    await current.queues.outbox('quick').resume();
+    await eventually('both sent once resumed', async () => {
+      const found = await rowsOf([caseId]);
+      return found.every((r) => r.status === 'sent');
+    });
+  });
+
   it('queues the messages through their handover when the process that committed them did not send them', async () => {
     const channel = new QuickChannel();
     app = await testApp(database, config, { channels: [channel], handoverAfterMs: 300 });

@@ -347,10 +347,23 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob |
   if (claims && channel.limits.sendsAtOnce && opts.queues) {
     const batched = claims;
     let inFlight = 0;
+    // A channel's queue an admin paused (Bull Board) holds its messages sent at once too: they get
+    // their jobs, which wait in it.
+    let queuePaused = false;
+    const pauseCheck = setInterval(() => {
+      worker.client
+        .then((client) => client.hexists(worker.toKey('meta'), 'paused'))
+        .then((paused) => {
+          queuePaused = paused === 1;
+        })
+        .catch(() => {});
+    }, PAUSE_CHECK_MS);
+    pauseCheck.unref();
+    worker.once('closing', () => clearInterval(pauseCheck));
     opts.queues.sendAtOnce(channel.name, {
       room() {
         const yielding = channel.limits.yieldsToTimers && opts.rush?.on;
-        return closing.signal.aborted || yielding ? 0 : concurrency - inFlight;
+        return closing.signal.aborted || yielding || queuePaused ? 0 : concurrency - inFlight;
       },
       async send(ids) {
         inFlight += ids.length;
@@ -416,6 +429,9 @@ function isBehind(claim: ClaimResult): boolean {
     claim !== BUSY && 'unclaimed' in claim && claim.row?.status === 'pending' && !claim.paused && claim.olderPending > 0
   );
 }
+
+/** How often a channel that sends at once looks whether an admin paused its queue. */
+const PAUSE_CHECK_MS = 1000;
 
 /** How a message sent at once ended: see sendAtOnce. */
 const SETTLED = 'settled';
