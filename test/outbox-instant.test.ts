@@ -134,7 +134,7 @@ describe('a channel whose sends are quick and local', () => {
     app = await testApp(database, config, { channels: [channel], handoverAfterMs: 300 });
     const current = app;
     // As if the process died after its commit: its sends never happened, and the handover stays.
-    current.queues.sendAtOnce('quick', {
+    current.queues.setInstantSender('quick', {
       room: () => 10,
       send: async () => {
         throw new Error('the process died');

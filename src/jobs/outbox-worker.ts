@@ -56,7 +56,7 @@ export interface OutboxWorkerOptions {
    * the worker sends the messages this process commits at once, without a job each (see
    * InstantSender), and a handover job queues what such sends left. Default none: a job each.
    */
-  readonly queues?: Pick<JobQueues, 'addMessage' | 'sendAtOnce'>;
+  readonly queues?: Pick<JobQueues, 'addMessage' | 'setInstantSender'>;
 }
 
 export interface PausedLineNews {
@@ -246,7 +246,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob |
         throw new DelayedError();
       }
       if (err instanceof ChannelRefusedError) {
-        await refused(row, err);
+        await deadLetter(row, err);
         turn.pass(true);
         throw new UnrecoverableError(err.message);
       }
@@ -287,7 +287,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob |
   }
 
   /** Dead-letters a row the channel refused for good. */
-  async function refused(row: Claim['row'], err: ChannelRefusedError): Promise<void> {
+  async function deadLetter(row: Claim['row'], err: ChannelRefusedError): Promise<void> {
     // The link goes first: whoever sees the message dead sees the chat marked unreachable too.
     if (err.addressGone) {
       await db
@@ -314,7 +314,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob |
         await channel.send(await render(claim.row, knownOf(claim)));
       } catch (err) {
         if (err instanceof ChannelRefusedError) {
-          await refused(claim.row, err);
+          await deadLetter(claim.row, err);
           claim.pass(true);
           await opts.onUnreached?.(messageId);
           return SETTLED;
@@ -360,7 +360,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob |
     }, PAUSE_CHECK_MS);
     pauseCheck.unref();
     worker.once('closing', () => clearInterval(pauseCheck));
-    opts.queues.sendAtOnce(channel.name, {
+    opts.queues.setInstantSender(channel.name, {
       room() {
         const yielding = channel.limits.yieldsToTimers && opts.rush?.on;
         return closing.signal.aborted || yielding || queuePaused ? 0 : concurrency - inFlight;
@@ -375,7 +375,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): Worker<OutboxJob |
         }
       },
     });
-    worker.once('closing', () => opts.queues?.sendAtOnce(channel.name, undefined));
+    worker.once('closing', () => opts.queues?.setInstantSender(channel.name, undefined));
   }
 
   worker.on('failed', (job: Job<OutboxJob | HandoverJob> | undefined, err) => {

@@ -184,7 +184,7 @@ export class JobQueues implements AfterCommit {
   }
 
   /** The channel's committed messages go to `sender` instead of a job each; undefined stops it. */
-  sendAtOnce(channel: string, sender: InstantSender | undefined): void {
+  setInstantSender(channel: string, sender: InstantSender | undefined): void {
     if (sender) this.#instant.set(channel, sender);
     else this.#instant.delete(channel);
   }
