@@ -1,11 +1,11 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
-import { cases, type messages, officials, stakeholders, units } from '../db/index.js';
+import { messages } from '../db/index.js';
 import { isLanguage, type Language } from '../i18n/index.js';
 import { PerTurn } from '../per-turn.js';
 import { zoneOf } from '../sop/index.js';
 
-type Addressed = Pick<typeof messages.$inferSelect, 'recipientKind' | 'recipientId' | 'caseId'>;
+type Addressed = Pick<typeof messages.$inferSelect, 'id'>;
 
 export interface Locale {
   readonly language: Language;
@@ -13,52 +13,17 @@ export interface Locale {
 }
 
 /**
- * Each recipient's language and time zone: an official's own language and their unit's zone; a
- * stakeholder's own language and the zone of the unit handling their case; Indonesian and the
- * default zone for anyone else or anyone not found. One query per kind of recipient, whatever
- * the number of messages.
+ * Each message's recipient's language and time zone, by recipientColumn's rule: one statement for
+ * them all, whatever the number of messages.
  */
 export async function localesOf(db: Db, rows: readonly Addressed[], defaultZone: string): Promise<Locale[]> {
   const fallbackZone = zoneOf(defaultZone);
-  const ids = (kind: string, pick: (r: Addressed) => string | null) => [
-    ...new Set(rows.flatMap((r) => (r.recipientKind === kind && pick(r) !== null ? [pick(r) as string] : []))),
-  ];
-  const officialIds = ids('official', (r) => r.recipientId);
-  const stakeholderIds = ids('stakeholder', (r) => r.recipientId);
-  const caseIds = ids('stakeholder', (r) => r.caseId);
-  const [staff, people, caseUnits] = await Promise.all([
-    officialIds.length === 0
-      ? []
-      : db
-          .select({ id: officials.id, language: officials.language, zone: units.timeZone })
-          .from(officials)
-          .innerJoin(units, eq(units.id, officials.unitId))
-          .where(inArray(officials.id, officialIds)),
-    stakeholderIds.length === 0
-      ? []
-      : db
-          .select({ id: stakeholders.id, language: stakeholders.language })
-          .from(stakeholders)
-          .where(inArray(stakeholders.id, stakeholderIds)),
-    caseIds.length === 0
-      ? []
-      : db
-          .select({ id: cases.id, zone: units.timeZone })
-          .from(cases)
-          .innerJoin(units, eq(units.id, cases.unitId))
-          .where(inArray(cases.id, caseIds)),
-  ]);
-  const official = new Map(staff.map((o) => [o.id, o]));
-  const language = new Map(people.map((s) => [s.id, s.language]));
-  const caseZone = new Map(caseUnits.map((c) => [c.id, c.zone]));
-  return rows.map((row) => {
-    if (row.recipientKind === 'official') return localeOf(official.get(row.recipientId) ?? null, fallbackZone);
-    if (row.recipientKind === 'stakeholder') {
-      const zone = row.caseId ? caseZone.get(row.caseId) : undefined;
-      return localeOf({ language: language.get(row.recipientId) ?? null, zone: zone ?? null }, fallbackZone);
-    }
-    return localeOf(null, fallbackZone);
-  });
+  const found = await db
+    .select({ id: messages.id, recipient: recipientColumn })
+    .from(messages)
+    .where(inArray(messages.id, [...new Set(rows.map((row) => row.id))]));
+  const recipients = new Map(found.map((f) => [f.id, f.recipient]));
+  return rows.map((row) => localeOf(recipients.get(row.id) ?? null, fallbackZone));
 }
 
 /** What was found of a recipient: their language, and the zone of their unit (an official) or of their case's. */
@@ -76,8 +41,10 @@ export function localeOf(found: RecipientFound | null, fallbackZone: string): Lo
 }
 
 /**
- * localesOf's look-up as one json column (a RecipientFound, null for anyone else) of a statement
- * that reads messages: the outbox's claim reads it with the rows it claims.
+ * A message's recipient as one json column (a RecipientFound, null for anyone but an official or a
+ * stakeholder) of a statement that reads messages: an official's own language and their unit's
+ * zone; a stakeholder's own language and the zone of the unit handling their case. The outbox's
+ * claim reads it with the rows it claims, localesOf for the messages it is given.
  */
 export const recipientColumn = sql<RecipientFound | null>`case "messages"."recipient_kind"
   when 'official' then (
