@@ -206,8 +206,9 @@ export class JobQueues implements AfterCommit {
     for (const m of messages) {
       const left = room.get(m.channel) ?? this.#instant.get(m.channel)?.room() ?? 0;
       room.set(m.channel, left - 1);
-      if (left > 0) atOnce.set(m.channel, [...(atOnce.get(m.channel) ?? []), m.id]);
-      else rest.push(m);
+      if (left <= 0) rest.push(m);
+      else if (atOnce.has(m.channel)) atOnce.get(m.channel)?.push(m.id);
+      else atOnce.set(m.channel, [m.id]);
     }
     const handovers: Array<Promise<void>> = [];
     for (const [channel, ids] of atOnce) {
